@@ -30,11 +30,17 @@ public sealed class WasmEngine : IDisposable
     public WasmEngine(EngineOptions? options = null)
     {
         Options = options ?? new EngineOptions();
+        Malloc.TuneForLargeValues();
         var config = Api.wasm_config_new();
         Api.wasmtime_config_epoch_interruption_set(config, 1);
         Api.wasmtime_config_consume_fuel_set(config, Options.ConsumeFuel ? (byte)1 : (byte)0);
         Api.wasmtime_config_max_wasm_stack_set(config, (nuint)Options.MaxWasmStackBytes);
         Api.wasmtime_config_wasm_component_model_set(config, 1);
+        // Component-model concurrency (WASI 0.3) is on by default in 50.0.1, and with it a host
+        // function taking two or more borrowed handles fails inside Wasmtime ("deferred host scope
+        // has no call context") before our callback runs: poll(list<borrow<pollable>>), rename-at...
+        // We host WASI 0.2 only, so it is off.
+        Api.wasmtime_config_concurrency_support_set(config, 0);
         _handle = Api.wasm_engine_new_with_config(config); // takes ownership of config
         if (_handle == IntPtr.Zero) throw new ComponentException("wasmtime could not create an engine with these settings");
 
@@ -50,7 +56,7 @@ public sealed class WasmEngine : IDisposable
     /// Identifies everything that makes a precompiled artifact valid for this engine: Wasmtime rejects
     /// artifacts compiled with other settings, so the cache keys files by this string too.
     /// </summary>
-    public string SettingsKey => $"wasmtime-50.0.1;epoch;fuel={(Options.ConsumeFuel ? 1 : 0)};stack={Options.MaxWasmStackBytes}";
+    public string SettingsKey => $"wasmtime-50.0.1;epoch;no-concurrency;fuel={(Options.ConsumeFuel ? 1 : 0)};stack={Options.MaxWasmStackBytes}";
 
     /// <summary>Converts a timeout into epoch ticks (at least one).</summary>
     internal ulong TicksFor(TimeSpan timeout) =>

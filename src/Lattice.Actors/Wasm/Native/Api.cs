@@ -15,6 +15,7 @@ internal static unsafe partial class Api
     [DllImport(Lib)] public static extern void wasmtime_config_consume_fuel_set(IntPtr config, byte enable);
     [DllImport(Lib)] public static extern void wasmtime_config_max_wasm_stack_set(IntPtr config, nuint size);
     [DllImport(Lib)] public static extern void wasmtime_config_wasm_component_model_set(IntPtr config, byte enable);
+    [DllImport(Lib)] public static extern void wasmtime_config_concurrency_support_set(IntPtr config, byte enable);
     [DllImport(Lib)] public static extern void wasmtime_config_cranelift_opt_level_set(IntPtr config, byte level);
     [DllImport(Lib)] public static extern void wasmtime_config_parallel_compilation_set(IntPtr config, byte enable);
     [DllImport(Lib)] public static extern IntPtr wasm_engine_new_with_config(IntPtr config);
