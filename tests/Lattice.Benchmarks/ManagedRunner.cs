@@ -51,6 +51,17 @@ internal sealed class ManagedRunner : IDisposable
         if (r.Count != b.Length) throw new InvalidOperationException("wrong echo");
     }
 
+    /// <summary>The managed API's half: one ComponentValue per byte in, and reading them back out.</summary>
+    public static void MarshalBytesOnly(byte[] b)
+    {
+        var list = new ComponentValue[b.Length];
+        for (var i = 0; i < b.Length; i++) list[i] = ComponentValue.U8(b[i]);
+        var value = ComponentValue.List(list);
+        var back = new byte[b.Length];
+        var items = value.AsList();
+        for (var i = 0; i < items.Count; i++) back[i] = items[i].AsU8();
+    }
+
     public void FreshInstanceCall()
     {
         using var store = NewStore();

@@ -44,6 +44,20 @@ internal sealed class OursRunner : IDisposable
         if (_echoBytes.Call(WitValue.Bytes(b))!.AsBytes().Length != b.Length) throw new InvalidOperationException("wrong echo");
     }
 
+    /// <summary>Our half of a 64 KiB echo: lowering the argument and lifting an equal result, no call.</summary>
+    public unsafe void MarshalBytesOnly(byte[] b)
+    {
+        var arg = WitValue.Bytes(b);
+        Lattice.Wasm.Native.ComponentVal val;
+        Lattice.Wasm.Native.ValMarshal.LowerArgument(arg, &val, IntPtr.Zero, _arena);
+        var back = Lattice.Wasm.Native.ValMarshal.Lift(&val, ListOfU8, _store, IntPtr.Zero);
+        _arena.Reset();
+        if (back.AsBytes().Length != b.Length) throw new InvalidOperationException("wrong length");
+    }
+
+    private static readonly WitType ListOfU8 = new ListType(WitType.U8);
+    private readonly Lattice.Wasm.Native.ValArena _arena = new();
+
     public void FreshInstanceCall()
     {
         using var store = new ComponentStore(_engine);

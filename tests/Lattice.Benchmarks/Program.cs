@@ -22,6 +22,7 @@ var rows = new List<(Measurement Ours, Measurement Managed, string Target)>
     (Measurement.Of("u32 add", 200_000 / scale, ours.Add), Measurement.Of("u32 add", 200_000 / scale, managed.Add), "no slower"),
     (Measurement.Of("string echo", 100_000 / scale, () => ours.EchoString(text)), Measurement.Of("string echo", 100_000 / scale, () => managed.EchoString(text)), "no slower"),
     (Measurement.Of("64 KiB list<u8> echo", 2_000 / scale, () => ours.EchoBytes(payload)), Measurement.Of("64 KiB list<u8> echo", Math.Max(20, 100 / scale), () => managed.EchoBytes(payload), warmup: 5), ">= 100x faster"),
+    (Measurement.Of("64 KiB list<u8>: our marshalling only", 2_000 / scale, () => ours.MarshalBytesOnly(payload)), Measurement.Of("64 KiB list<u8>: managed marshalling only", Math.Max(20, 100 / scale), () => ManagedRunner.MarshalBytesOnly(payload), warmup: 5), "(where the time goes)"),
     (Measurement.Of("fresh store + instantiate + first call", 5_000 / scale, ours.FreshInstanceCall), Measurement.Of("fresh store + instantiate + first call", 5_000 / scale, managed.FreshInstanceCall), "p50 <= 100 us"),
     (Measurement.Of("load precompiled artifact", 500 / scale, ours.LoadPrecompiled), Measurement.Of("load precompiled artifact", 500 / scale, managed.LoadPrecompiled), "milliseconds"),
 };

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Lattice.Wasm.Native;
 using Lattice.Wit;
 
@@ -89,13 +88,13 @@ public sealed unsafe class ComponentFunction
         WitTypeCheck.CheckArguments(Name, Type, args);
 
         var n = args.Length;
-        var argv = n == 0 ? null : (ComponentVal*)NativeMemory.AllocZeroed((nuint)(n * sizeof(ComponentVal)));
-        var lowered = 0;
+        var arena = store.Arena;
         ComponentVal result = default;
         IntPtr err;
         try
         {
-            for (; lowered < n; lowered++) ValMarshal.Lower(args[lowered], &argv[lowered], store.Context);
+            var argv = (ComponentVal*)arena.Alloc((nuint)(Math.Max(1, n) * sizeof(ComponentVal)));
+            for (var i = 0; i < n; i++) ValMarshal.LowerArgument(args[i], &argv[i], store.Context, arena);
             store.ArmDeadline();
             store.HostFailure = null;
             var func = _native; // a copy on the stack: the GC may move this object during the call
@@ -103,8 +102,7 @@ public sealed unsafe class ComponentFunction
         }
         finally
         {
-            for (var i = 0; i < lowered; i++) ValMarshal.Delete(&argv[i]);
-            if (argv is not null) NativeMemory.Free(argv);
+            arena.Reset();
         }
         if (err != IntPtr.Zero) throw Failure(store, err);
         if (Type.Result is null) return null;

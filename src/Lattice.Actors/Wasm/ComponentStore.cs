@@ -35,6 +35,9 @@ public sealed class ComponentStore : IDisposable
 
     public ResourceTable Resources { get; } = new();
 
+    /// <summary>Scratch memory for the arguments of the call in progress.</summary>
+    internal ValArena Arena { get; } = new();
+
     /// <summary>True after the first failed call: the store must not be entered again.</summary>
     public bool IsDead { get; private set; }
 
@@ -80,6 +83,7 @@ public sealed class ComponentStore : IDisposable
         Resources.DisposeAll();
         foreach (var f in _features.Values) if (f is IDisposable d) d.Dispose();
         Api.wasmtime_store_delete(_store);
+        Arena.Dispose();
         _store = IntPtr.Zero;
         _self.Free();
         IsDead = true;

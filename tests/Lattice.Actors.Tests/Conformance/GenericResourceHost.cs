@@ -21,11 +21,11 @@ internal static class GenericResourceHost
             if (item.Name.StartsWith("wasi:", StringComparison.Ordinal)) continue;
             if (item is WorldInterface iface) DefineItems(linker.Instance(iface.Name), iface.Name, iface.Items, isScripted);
         }
-        // A world-level `use wasi:io/streams.{output-stream}` shows up as a root resource that is the
-        // WASI type itself; WASI defines it, so it must not get a type of its own here.
-        var wasiResources = world.Imports.OfType<WorldInterface>().Where(i => i.Name.StartsWith("wasi:", StringComparison.Ordinal))
+        // A world-level `use ns:pkg/iface.{r}` shows up as a root resource that is the interface's
+        // type itself (same resource id); the interface defines it, so it gets no type of its own here.
+        var interfaceResources = world.Imports.OfType<WorldInterface>()
             .SelectMany(i => i.Items.OfType<WorldResource>()).Select(r => r.ResourceId).ToHashSet();
-        var root = world.Imports.Where(i => i is not WorldInterface && !(i is WorldResource r && wasiResources.Contains(r.ResourceId))).ToList();
+        var root = world.Imports.Where(i => i is not WorldInterface && !(i is WorldResource r && interfaceResources.Contains(r.ResourceId))).ToList();
         DefineItems(linker.Root, "", root, isScripted);
     }
 

@@ -16,14 +16,13 @@ internal sealed record CommandRun(int ExitCode, string Stdout, string Stderr, Co
 /// </summary>
 internal static class WasiTestbed
 {
-    public static WasmEngine Engine { get; } = new();
+    public static WasmEngine Engine => Lattice.Tests.Wasm.WasmHost.Engine;
 
-    // Shared between runs on purpose: the corpus has 2 MiB components that take seconds to compile.
-    public static ComponentCache Cache { get; } = new(Engine, Path.Combine(Path.GetTempPath(), "lattice-test-cache"));
+    public static ComponentCache Cache => Lattice.Tests.Wasm.WasmHost.Cache;
 
     public static ComponentLinker Linker { get; } = CreateLinker();
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => TestPaths.RepoRoot;
 
     /// <summary>A fixture of this folder (built by fixtures/build.sh).</summary>
     public static string Fixture(string name) => Path.Combine(RepoRoot, "tests", "Lattice.Actors.Tests", "Wasi", "fixtures", name);
@@ -71,13 +70,6 @@ internal static class WasiTestbed
         var linker = new ComponentLinker(Engine);
         WasiHost.AddTo(linker);
         return linker;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "LatticeActors.sln"))) return dir.FullName;
-        throw new InvalidOperationException("cannot find LatticeActors.sln above " + AppContext.BaseDirectory);
     }
 }
 

@@ -1,17 +1,83 @@
 // Our marshalling between WitValue and Wasmtime's `wasmtime_component_val_t`.
 //
-// Lowering allocates every nested buffer (strings, vectors, boxed payloads) with Wasmtime's own
-// constructors, because Wasmtime frees host-function results with its allocator; the caller of a
-// lowered value releases it with `wasmtime_component_val_delete`. `list<u8>` is copied in one tight
-// loop over native memory, with no managed object per byte (the managed API costs ~27 ms for 64 KiB).
+// Host-function results are lowered with Wasmtime's own constructors, because Wasmtime frees them
+// with its allocator. Call arguments, which Wasmtime only reads, are lowered into a per-store arena
+// (ValArena) that is reset after the call. `list<u8>` is copied in one tight loop over native
+// memory, with no managed object per byte (the managed API makes one ComponentValue per byte).
 using System.Text;
 using Lattice.Wit;
 
 namespace Lattice.Wasm.Native;
 
+/// <summary>Where lowered values' buffers come from (see <see cref="ValArena"/> for why there are two).</summary>
+internal unsafe interface IValAllocator
+{
+    void Bytes(ByteVec* dst, int length);
+    void Vals(ValVec* dst, int count, byte kind);
+    ComponentVal* Box(ComponentVal* moved);
+    IntPtr Resource(IntPtr resourceAny);
+}
+
+/// <summary>Wasmtime's allocator: for host-function results, which Wasmtime frees itself.</summary>
+internal readonly unsafe struct WasmtimeAllocator : IValAllocator
+{
+    public void Bytes(ByteVec* dst, int length) => Api.wasm_byte_vec_new_uninitialized(dst, (nuint)length);
+
+    public void Vals(ValVec* dst, int count, byte kind)
+    {
+        switch (kind)
+        {
+            case ValKind.Record: Api.wasmtime_component_valrecord_new_uninit(dst, (nuint)count); break;
+            case ValKind.Tuple: Api.wasmtime_component_valtuple_new_uninit(dst, (nuint)count); break;
+            case ValKind.Flags: Api.wasmtime_component_valflags_new_uninit(dst, (nuint)count); break;
+            default: Api.wasmtime_component_vallist_new_uninit(dst, (nuint)count); break;
+        }
+    }
+
+    public ComponentVal* Box(ComponentVal* moved) => Api.wasmtime_component_val_new(moved);
+
+    public IntPtr Resource(IntPtr resourceAny) => resourceAny;
+}
+
+/// <summary>A per-call arena: for call arguments, which Wasmtime only reads.</summary>
+internal readonly unsafe struct ArenaAllocator(ValArena arena) : IValAllocator
+{
+    public void Bytes(ByteVec* dst, int length)
+    {
+        dst->Size = (nuint)length;
+        dst->Data = length == 0 ? null : (byte*)arena.Alloc((nuint)length);
+    }
+
+    public void Vals(ValVec* dst, int count, byte kind)
+    {
+        var size = kind switch { ValKind.Record => sizeof(RecordEntry), ValKind.Flags => sizeof(ByteVec), _ => sizeof(ComponentVal) };
+        dst->Size = (nuint)count;
+        dst->Data = count == 0 ? null : arena.Alloc((nuint)(count * size));
+    }
+
+    public ComponentVal* Box(ComponentVal* moved)
+    {
+        var p = (ComponentVal*)arena.Alloc((nuint)sizeof(ComponentVal));
+        *p = *moved;
+        return p;
+    }
+
+    public IntPtr Resource(IntPtr resourceAny)
+    {
+        arena.TrackResource(resourceAny);
+        return resourceAny;
+    }
+}
+
 internal static unsafe class ValMarshal
 {
-    public static void Lower(WitValue value, ComponentVal* dst, IntPtr context)
+    /// <summary>Lowers a host-function result with Wasmtime's allocator (Wasmtime frees it).</summary>
+    public static void Lower(WitValue value, ComponentVal* dst, IntPtr context) => Lower(value, dst, context, default(WasmtimeAllocator));
+
+    /// <summary>Lowers a call argument into <paramref name="arena"/> (freed by the arena's reset).</summary>
+    public static void LowerArgument(WitValue value, ComponentVal* dst, IntPtr context, ValArena arena) => Lower(value, dst, context, new ArenaAllocator(arena));
+
+    private static void Lower<TAlloc>(WitValue value, ComponentVal* dst, IntPtr context, TAlloc alloc) where TAlloc : struct, IValAllocator
     {
         *dst = default;
         switch (value)
@@ -22,13 +88,13 @@ internal static unsafe class ValMarshal
                 break;
             case WitString s:
                 dst->Kind = ValKind.String;
-                LowerString(s.Value, &dst->String);
+                LowerString(s.Value, &dst->String, alloc);
                 break;
             case WitBytes b:
             {
                 dst->Kind = ValKind.List;
                 var span = b.Value.Span;
-                Api.wasmtime_component_vallist_new_uninit(&dst->Vec, (nuint)span.Length);
+                alloc.Vals(&dst->Vec, span.Length, ValKind.List);
                 var items = (ComponentVal*)dst->Vec.Data;
                 for (var i = 0; i < span.Length; i++)
                 {
@@ -39,53 +105,53 @@ internal static unsafe class ValMarshal
             }
             case WitList l:
                 dst->Kind = ValKind.List;
-                LowerVals(l.Items, &dst->Vec, context, &Api.wasmtime_component_vallist_new_uninit);
+                LowerVals(l.Items, &dst->Vec, context, ValKind.List, alloc);
                 break;
             case WitTuple t:
                 dst->Kind = ValKind.Tuple;
-                LowerVals(t.Items, &dst->Vec, context, &Api.wasmtime_component_valtuple_new_uninit);
+                LowerVals(t.Items, &dst->Vec, context, ValKind.Tuple, alloc);
                 break;
             case WitRecord r:
             {
                 dst->Kind = ValKind.Record;
-                Api.wasmtime_component_valrecord_new_uninit(&dst->Vec, (nuint)r.Fields.Count);
+                alloc.Vals(&dst->Vec, r.Fields.Count, ValKind.Record);
                 var entries = (RecordEntry*)dst->Vec.Data;
                 for (var i = 0; i < r.Fields.Count; i++)
                 {
-                    LowerString(r.Fields[i].Name, &entries[i].Name);
-                    Lower(r.Fields[i].Value, &entries[i].Val, context);
+                    LowerString(r.Fields[i].Name, &entries[i].Name, alloc);
+                    Lower(r.Fields[i].Value, &entries[i].Val, context, alloc);
                 }
                 break;
             }
             case WitVariant v:
                 dst->Kind = ValKind.Variant;
-                LowerString(v.Case, &dst->Variant.Discriminant);
-                dst->Variant.Val = Box(v.Payload, context);
+                LowerString(v.Case, &dst->Variant.Discriminant, alloc);
+                dst->Variant.Val = Box(v.Payload, context, alloc);
                 break;
             case WitEnum e:
                 dst->Kind = ValKind.Enum;
-                LowerString(e.Case, &dst->String);
+                LowerString(e.Case, &dst->String, alloc);
                 break;
             case WitOption o:
                 dst->Kind = ValKind.Option;
-                dst->Option = Box(o.Value, context);
+                dst->Option = Box(o.Value, context, alloc);
                 break;
             case WitResult res:
                 dst->Kind = ValKind.Result;
                 dst->Result.IsOk = res.IsOk ? (byte)1 : (byte)0;
-                dst->Result.Val = Box(res.Payload, context);
+                dst->Result.Val = Box(res.Payload, context, alloc);
                 break;
             case WitFlags f:
             {
                 dst->Kind = ValKind.Flags;
-                Api.wasmtime_component_valflags_new_uninit(&dst->Vec, (nuint)f.Set.Count);
+                alloc.Vals(&dst->Vec, f.Set.Count, ValKind.Flags);
                 var names = (ByteVec*)dst->Vec.Data;
-                for (var i = 0; i < f.Set.Count; i++) LowerString(f.Set[i], &names[i]);
+                for (var i = 0; i < f.Set.Count; i++) LowerString(f.Set[i], &names[i], alloc);
                 break;
             }
             case WitResource h:
                 dst->Kind = ValKind.Resource;
-                dst->Resource = LowerResource(h, context);
+                dst->Resource = alloc.Resource(LowerResource(h, context));
                 break;
             default:
                 throw new WitTypeMismatchException($"cannot pass a {value.Kind} value to a component");
@@ -106,25 +172,25 @@ internal static unsafe class ValMarshal
         finally { Api.wasmtime_component_resource_host_delete(host); }
     }
 
-    private static ComponentVal* Box(WitValue? payload, IntPtr context)
+    private static ComponentVal* Box<TAlloc>(WitValue? payload, IntPtr context, TAlloc alloc) where TAlloc : struct, IValAllocator
     {
         if (payload is null) return null;
         ComponentVal tmp;
-        Lower(payload, &tmp, context);
-        return Api.wasmtime_component_val_new(&tmp); // moves tmp's contents to a Wasmtime heap box
+        Lower(payload, &tmp, context, alloc);
+        return alloc.Box(&tmp); // moves tmp's contents into a box of the allocator's
     }
 
-    private static void LowerVals(IReadOnlyList<WitValue> items, ValVec* vec, IntPtr context, delegate*<ValVec*, nuint, void> alloc)
+    private static void LowerVals<TAlloc>(IReadOnlyList<WitValue> items, ValVec* vec, IntPtr context, byte kind, TAlloc alloc) where TAlloc : struct, IValAllocator
     {
-        alloc(vec, (nuint)items.Count);
+        alloc.Vals(vec, items.Count, kind);
         var data = (ComponentVal*)vec->Data;
-        for (var i = 0; i < items.Count; i++) Lower(items[i], &data[i], context);
+        for (var i = 0; i < items.Count; i++) Lower(items[i], &data[i], context, alloc);
     }
 
-    private static void LowerString(string s, ByteVec* dst)
+    private static void LowerString<TAlloc>(string s, ByteVec* dst, TAlloc alloc) where TAlloc : struct, IValAllocator
     {
         var n = Encoding.UTF8.GetByteCount(s);
-        Api.wasm_byte_vec_new_uninitialized(dst, (nuint)n);
+        alloc.Bytes(dst, n);
         if (n > 0) Encoding.UTF8.GetBytes(s, new Span<byte>(dst->Data, n));
     }
 
