@@ -24,7 +24,7 @@ public static class WasiPoll
         poll.Func("[method]pollable.ready", (call, args) => WitValue.Bool(Get(call.Resources, args[0]).IsReady));
         poll.Func("[method]pollable.block", (call, args) =>
         {
-            Wait([Get(call.Resources, args[0])], call.Store.Limits.Timeout);
+            Wait([Get(call.Resources, args[0])], call.Store.RemainingCallTime);
             return null;
         });
         poll.Func("poll", (call, args) =>
@@ -34,7 +34,7 @@ public static class WasiPoll
             if (handles.Count == 0) throw new InvalidOperationException("wasi:io/poll.poll called with an empty list");
             var pollables = new Pollable[handles.Count];
             for (var i = 0; i < pollables.Length; i++) pollables[i] = Get(call.Resources, handles[i]);
-            Wait(pollables, call.Store.Limits.Timeout);
+            Wait(pollables, call.Store.RemainingCallTime);
             var ready = new List<WitValue>();
             for (var i = 0; i < pollables.Length; i++)
                 if (pollables[i].IsReady) ready.Add(WitValue.U32((uint)i));

@@ -46,7 +46,7 @@ public static class WasiStreams
         {
             var input = In(call, args[0]);
             var len = Clamp(args[1].AsU64());
-            var limit = call.Store.Limits.Timeout;
+            var limit = call.Store.RemainingCallTime;
             return Run(call.Resources, () => WitValue.Bytes(len == 0 ? ReadOnlyMemory<byte>.Empty : BlockingRead(input, len, limit)));
         });
         streams.Func("[method]input-stream.skip", (call, args) =>
@@ -59,7 +59,7 @@ public static class WasiStreams
         {
             var input = In(call, args[0]);
             var len = (long)Math.Min(args[1].AsU64(), long.MaxValue);
-            var limit = call.Store.Limits.Timeout;
+            var limit = call.Store.RemainingCallTime;
             return Run(call.Resources, () =>
             {
                 if (len == 0) return WitValue.U64(0);
@@ -89,7 +89,7 @@ public static class WasiStreams
         {
             var output = Out(call, args[0]);
             var bytes = args[1].AsBytes();
-            var limit = call.Store.Limits.Timeout;
+            var limit = call.Store.RemainingCallTime;
             return Run(call.Resources, () =>
             {
                 var until = DateTime.UtcNow + limit;
@@ -107,7 +107,7 @@ public static class WasiStreams
         streams.Func("[method]output-stream.blocking-flush", (call, args) =>
         {
             var output = Out(call, args[0]);
-            var limit = call.Store.Limits.Timeout;
+            var limit = call.Store.RemainingCallTime;
             return Run(call.Resources, () =>
             {
                 output.Flush();
@@ -121,14 +121,14 @@ public static class WasiStreams
         {
             var output = Out(call, args[0]);
             var len = args[1].AsU64();
-            var limit = call.Store.Limits.Timeout;
+            var limit = call.Store.RemainingCallTime;
             return Run(call.Resources, () => { WriteZeroes(output, len, DateTime.UtcNow + limit, limit); return null; });
         });
         streams.Func("[method]output-stream.blocking-write-zeroes-and-flush", (call, args) =>
         {
             var output = Out(call, args[0]);
             var len = args[1].AsU64();
-            var limit = call.Store.Limits.Timeout;
+            var limit = call.Store.RemainingCallTime;
             return Run(call.Resources, () =>
             {
                 var until = DateTime.UtcNow + limit;
@@ -150,7 +150,7 @@ public static class WasiStreams
             var output = Out(call, args[0]);
             var input = In(call, args[1]);
             var len = Clamp(args[2].AsU64());
-            var limit = call.Store.Limits.Timeout;
+            var limit = call.Store.RemainingCallTime;
             return Run(call.Resources, () => WitValue.U64(BlockingSplice(output, input, len, DateTime.UtcNow + limit, limit)));
         });
     }

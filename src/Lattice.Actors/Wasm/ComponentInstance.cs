@@ -116,6 +116,8 @@ public sealed unsafe class ComponentFunction
         var message = NativeError.Take(err, out var exitStatus);
         var status = store.ExitStatus ?? exitStatus;
         if (status is { } s) return new ComponentExitException(s);
+        if (store.HostFailure is TimeoutException waited)
+            return new ComponentTrapException(TrapKind.Deadline, $"{Name}: {waited.Message}", waited);
         if (store.HostFailure is { } host)
             return new ComponentTrapException(TrapKind.HostError, $"{Name}: host function failed: {host.Message}", host);
         var first = TrapText(message);

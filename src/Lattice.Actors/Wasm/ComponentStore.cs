@@ -6,6 +6,7 @@
 // store as disposable: `IsDead` flips on the first failure and the owner (RecyclingInstance) builds
 // a fresh one. Host callbacks find their store through Wasmtime's store data pointer, which holds
 // a GCHandle to this object.
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Lattice.Wasm.Native;
 
@@ -60,9 +61,27 @@ public sealed class ComponentStore : IDisposable
     internal static ComponentStore FromContext(IntPtr context) =>
         (ComponentStore)GCHandle.FromIntPtr(Api.wasmtime_context_get_data(context)).Target!;
 
+    /// <summary>
+    /// Time left before the current call's deadline. The epoch deadline cannot interrupt host code, so
+    /// a host function that waits (poll, blocking reads) bounds its wait by this and throws
+    /// <see cref="TimeoutException"/> past it, which the call reports as <see cref="TrapKind.Deadline"/>.
+    /// </summary>
+    public TimeSpan RemainingCallTime
+    {
+        get
+        {
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _deadline);
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+    }
+
+    private long _deadline;
+
     /// <summary>Sets the epoch deadline and fuel for the next entry into the guest.</summary>
     internal void ArmDeadline()
     {
+        var ticks = Limits.Timeout.TotalSeconds * Stopwatch.Frequency;
+        _deadline = ticks >= long.MaxValue / 2 ? long.MaxValue / 2 : Stopwatch.GetTimestamp() + (long)ticks;
         Api.wasmtime_context_set_epoch_deadline(Context, Engine.TicksFor(Limits.Timeout));
         if (Engine.Options.ConsumeFuel)
         {

@@ -39,7 +39,7 @@ public sealed class WasiPollSpec
         var watch = Stopwatch.StartNew();
         poller.GetFunction("", "block").Call(WitValue.U64(40 * Ms));
 
-        Assert.InRange(watch.ElapsedMilliseconds, 40, 5000);
+        Assert.True(watch.ElapsedMilliseconds >= 40, $"returned after {watch.ElapsedMilliseconds} ms"); // never early
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class WasiPollSpec
 
         var watch = Stopwatch.StartNew();
         Assert.Equal([0u], Poll(poller, 30 * Ms));
-        Assert.InRange(watch.ElapsedMilliseconds, 30, 5000);
+        Assert.True(watch.ElapsedMilliseconds >= 30, $"returned after {watch.ElapsedMilliseconds} ms"); // never early
     }
 
     [Fact]
@@ -69,11 +69,10 @@ public sealed class WasiPollSpec
         using var store = new ComponentStore(WasiTestbed.Engine, new InstanceLimits { Timeout = TimeSpan.FromMilliseconds(500) });
         var poller = Poller(store);
 
-        var watch = Stopwatch.StartNew();
         var e = Assert.ThrowsAny<ComponentTrapException>(() => poller.GetFunction("", "block").Call(WitValue.U64(60_000 * Ms)));
 
+        Assert.Equal(TrapKind.Deadline, e.Kind);
         Assert.Contains("deadline", e.Message);
-        Assert.True(watch.ElapsedMilliseconds < 400, $"took {watch.ElapsedMilliseconds} ms");
     }
 
     [Fact]
