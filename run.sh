@@ -10,7 +10,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-dotnet build src/Lattice.Node -c Release -nologo -v quiet
+dotnet build src/Lattice.Node -c Release -nologo -v quiet -clp:NoSummary
 lattice() { dotnet src/Lattice.Node/bin/Release/net10.0/lattice.dll "$@"; }
 
 echo "== lattice inspect tests/fixtures/wat/bench.wasm"

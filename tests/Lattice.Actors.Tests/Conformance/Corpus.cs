@@ -24,7 +24,7 @@ internal sealed class Corpus
 
     /// <summary>Why the corpus could not be found (for the skip message).</summary>
     public static string MissingReason =>
-        $"conformance corpus not found: set LATTICE_CORPUS to its cases.json (looked for {DefaultCasesFile()})";
+        $"conformance corpus not found: set LATTICE_CORPUS to its cases.json (looked for {CasesFileCandidate()})";
 
     /// <summary>When set (CI), a missing corpus fails the suite instead of skipping it.</summary>
     public static bool Required => Environment.GetEnvironmentVariable("LATTICE_REQUIRE_CORPUS") is "1" or "true";
@@ -41,11 +41,16 @@ internal sealed class Corpus
 
     private static string DefaultCasesFile() => Path.GetFullPath(Path.Combine(TestPaths.RepoRoot, "..", "shared", "corpus", "cases.json"));
 
-    private static Corpus? Load()
+    private static string CasesFileCandidate()
     {
         var casesFile = Environment.GetEnvironmentVariable("LATTICE_CORPUS");
         if (string.IsNullOrEmpty(casesFile)) casesFile = DefaultCasesFile();
-        if (Directory.Exists(casesFile)) casesFile = Path.Combine(casesFile, "cases.json");
+        return Directory.Exists(casesFile) ? Path.Combine(casesFile, "cases.json") : casesFile;
+    }
+
+    private static Corpus? Load()
+    {
+        var casesFile = CasesFileCandidate();
         if (!File.Exists(casesFile)) return null;
         var components = Environment.GetEnvironmentVariable("LATTICE_CORPUS_COMPONENTS");
         if (string.IsNullOrEmpty(components)) components = Path.Combine(Path.GetDirectoryName(casesFile)!, "components");
