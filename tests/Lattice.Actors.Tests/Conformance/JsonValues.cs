@@ -21,7 +21,7 @@ internal static class JsonValues
             (WitList x, WitList y) => Items(x.Items, y.Items),
             (WitTuple x, WitTuple y) => Items(x.Items, y.Items),
             (WitRecord x, WitRecord y) => x.Fields.Count == y.Fields.Count
-                && x.Fields.Zip(y.Fields).All(p => p.First.Name == p.Second.Name && Equal(p.First.Value, p.Second.Value)),
+                && x.Fields.Zip(y.Fields).All(p => p.Item1.Name == p.Item2.Name && Equal(p.Item1.Value, p.Item2.Value)),
             (WitVariant x, WitVariant y) => x.Case == y.Case && Equal(x.Payload, y.Payload),
             (WitEnum x, WitEnum y) => x.Case == y.Case,
             (WitFlags x, WitFlags y) => x.Set.Order().SequenceEqual(y.Set.Order()),
@@ -32,5 +32,5 @@ internal static class JsonValues
     }
 
     private static bool Items(IReadOnlyList<WitValue> a, IReadOnlyList<WitValue> b) =>
-        a.Count == b.Count && a.Zip(b).All(p => Equal(p.First, p.Second));
+        a.Count == b.Count && a.Zip(b).All(p => Equal(p.Item1, p.Item2));
 }

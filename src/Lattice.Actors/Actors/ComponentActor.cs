@@ -1,0 +1,179 @@
+// One component instance: a sharded entity that owns one Wasmtime store.
+//
+// Entity id `component/index`. On start it reads its spec from the host's LatticeView, fetches the
+// artifact by sha256 from the lattice's artifact store (any host can, so instances move freely on
+// failover), loads it through the precompiled cache and builds a RecyclingInstance: a trap or a
+// deadline recycles only this instance's store. Calls are processed one at a time (the mailbox is
+// the instance's queue; the router bounds it), on a pinned thread of the component dispatcher,
+// because guest code and host functions run synchronously inside the Wasmtime call.
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Lattice.Model;
+using Lattice.Wasi;
+using Lattice.Wasm;
+using Lattice.Wit;
+
+namespace Lattice.Actors;
+
+internal sealed class ComponentActor : ReceiveActor, IWithStash
+{
+    public const string Dispatcher = "lattice.component-dispatcher";
+
+    private readonly ComponentHost _host;
+    private readonly string _entityId;
+    private readonly string _componentId;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private RecyclingInstance? _instance;
+    private LineOutput? _stdout, _stderr;
+
+    public ComponentActor(string entityId, ComponentHost host)
+    {
+        _host = host;
+        _entityId = entityId;
+        _componentId = InstanceId.Parse(entityId).ComponentId;
+        Loading();
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(string entityId, ComponentHost host) =>
+        Akka.Actor.Props.Create(() => new ComponentActor(entityId, host)).WithDispatcher(Dispatcher);
+
+    protected override void PreStart()
+    {
+        _host.Router.Tell(new RegisterInstance(_componentId, _entityId, Self));
+        _host.View.Ask<StateReply>(LatticeView.AwaitLoaded.Instance, TimeSpan.FromSeconds(30)).PipeTo(Self,
+            success: r => r, failure: e => new LoadFailed("the lattice state is not available: " + e.Message));
+    }
+
+    protected override void PostStop()
+    {
+        _host.Router.Tell(new UnregisterInstance(_componentId, Self));
+        _instance?.Dispose();
+        _stdout?.Dispose();
+        _stderr?.Dispose();
+    }
+
+    private void Loading()
+    {
+        Receive<StateReply>(r =>
+        {
+            if (!r.State.Components.TryGetValue(_componentId, out var spec))
+            {
+                Become(NotDeployed);
+                Stash.UnstashAll();
+                return;
+            }
+            _host.Artifacts.GetAsync(spec.ArtifactSha256).PipeTo(Self,
+                success: bytes => bytes is null ? new LoadFailed($"artifact {spec.ArtifactSha256[..12]} is not in the lattice") : new ArtifactLoaded(spec, r.State, bytes),
+                failure: e => new LoadFailed("cannot read the artifact: " + e.Message));
+        });
+        Receive<ArtifactLoaded>(loaded =>
+        {
+            try
+            {
+                var component = _host.Cache.Load(loaded.Bytes);
+                var limits = new InstanceLimits { Timeout = loaded.Spec.Timeout ?? _host.Options.CallTimeout };
+                var env = loaded.State.MergedConfig(loaded.Spec.ConfigNames);
+                _stdout = new LineOutput(line => _log.Info("[{0}] {1}", _entityId, line));
+                _stderr = new LineOutput(line => _log.Warning("[{0}] {1}", _entityId, line));
+                var wasi = new WasiContext { Args = [_componentId], Environment = env, Stdout = _stdout, Stderr = _stderr };
+                _instance = new RecyclingInstance(_host.Linker, component, limits, store => store.SetFeature(wasi));
+                _log.Info("instance {0} ready ({1})", _entityId, loaded.Spec.ArtifactSha256[..12]);
+                Become(Ready);
+            }
+            catch (ComponentException e)
+            {
+                Become(() => Broken(e.Message));
+            }
+            Stash.UnstashAll();
+        });
+        Receive<LoadFailed>(f =>
+        {
+            _log.Warning("instance {0} cannot start: {1}", _entityId, f.Reason);
+            Become(() => Broken(f.Reason));
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Ready()
+    {
+        Receive<InstanceInvoke>(m => Sender.Tell(Invoke(m.Call)));
+        Receive<EnsureInstance>(_ => { });
+        Receive<RetireInstance>(_ => Retire());
+    }
+
+    private void NotDeployed()
+    {
+        Receive<InstanceInvoke>(m => Sender.Tell(InvokeReply.Fail(CallFailureKind.NotFound, $"no component '{_componentId}' in the lattice")));
+        Receive<EnsureInstance>(_ => { });
+        Receive<RetireInstance>(_ => Retire());
+    }
+
+    private void Broken(string reason)
+    {
+        Receive<InstanceInvoke>(_ => Sender.Tell(InvokeReply.Fail(CallFailureKind.Trap, $"instance {_entityId} cannot start: {reason}")));
+        Receive<EnsureInstance>(_ => { });
+        Receive<RetireInstance>(_ => Retire());
+    }
+
+    /// <summary>Passivating with remember-entities on removes the instance from the remembered set.</summary>
+    private void Retire() => Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+
+    private InvokeReply Invoke(InvokeJson call)
+    {
+        var (iface, func) = FunctionName.Split(call.Function);
+        ComponentFunction function;
+        try { function = _instance!.Instance.GetFunction(iface, func); }
+        catch (ExportNotFoundException e) { return InvokeReply.Fail(CallFailureKind.NotFound, e.Message); }
+        catch (ComponentLinkException e) { return InvokeReply.Fail(CallFailureKind.Denied, e.Message); }
+        catch (ComponentException e) { return InvokeReply.Fail(CallFailureKind.Trap, e.Message); }
+
+        var type = function.Type;
+        if (call.Args.Length != type.Params.Count)
+            return InvokeReply.Fail(CallFailureKind.BadArguments, $"{call.Function} takes {type.Params.Count} argument(s) ({string.Join(", ", type.Params.Select(p => $"{p.Name}: {p.Type}"))}), got {call.Args.Length}");
+        var args = new WitValue[call.Args.Length];
+        try
+        {
+            for (var i = 0; i < args.Length; i++)
+            {
+                using var doc = JsonDocument.Parse(call.Args[i]);
+                args[i] = WitJson.FromJson(doc.RootElement, type.Params[i].Type, $"argument {i + 1} ({type.Params[i].Name})");
+            }
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            return InvokeReply.Fail(CallFailureKind.BadArguments, e.Message);
+        }
+
+        try
+        {
+            var result = _instance!.Call(iface, func, args);
+            return new InvokeReply(WitJson.ToJson(result, type.Result), null, null);
+        }
+        catch (WitTypeMismatchException e) { return InvokeReply.Fail(CallFailureKind.BadArguments, e.Message); }
+        catch (ComponentTrapException e) { return InvokeReply.Fail(CallFailureKind.Trap, e.Message); }
+        catch (ComponentException e) { return InvokeReply.Fail(CallFailureKind.Trap, e.Message); }
+    }
+
+    private sealed record ArtifactLoaded(ComponentSpec Spec, LatticeState State, byte[] Bytes);
+    private sealed record LoadFailed(string Reason);
+}
+
+/// <summary>Function names as the CLI writes them: <c>iface#func</c>, <c>ns:pkg/iface@1.0.0.func</c>, or a root <c>func</c>.</summary>
+public static class FunctionName
+{
+    public static (string Interface, string Function) Split(string name)
+    {
+        var hash = name.IndexOf('#');
+        if (hash >= 0) return (name[..hash], name[(hash + 1)..]);
+        var bracket = name.IndexOf('[');
+        if (bracket > 0 && name[bracket - 1] == '.') return (name[..(bracket - 1)], name[bracket..]);
+        if (!name.Contains('/')) return ("", name);
+        var dot = name.LastIndexOf('.');
+        return dot > name.IndexOf('/') ? (name[..dot], name[(dot + 1)..]) : ("", name);
+    }
+}

@@ -1,0 +1,107 @@
+// Starts the lattice on one host's actor system: journal warm-up, this host's view and router, the
+// component shard region (instances), and the lattice-state singleton (desired state).
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Persistence;
+using Microsoft.Data.Sqlite;
+
+namespace Lattice.Actors;
+
+public sealed class LatticeRuntime : IDisposable
+{
+    public const string ComponentRegion = "component";
+    private readonly ComponentHost _host;
+    private readonly IActorRef _router;
+
+    private LatticeRuntime(ActorSystem system, ComponentHost host, IActorRef router, IActorRef stateProxy, IActorRef region)
+    {
+        System = system;
+        _host = host;
+        _router = router;
+        Region = region;
+        Client = new LatticeClient(system, stateProxy, router, host.Artifacts, host.Options);
+    }
+
+    public ActorSystem System { get; }
+
+    public LatticeClient Client { get; }
+
+    /// <summary>The component shard region of this host.</summary>
+    public IActorRef Region { get; }
+
+    public static async Task<LatticeRuntime> StartAsync(ActorSystem system, LatticeHostOptions options, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        if (options.Database is null) EnableWal(options.SqliteFile);
+        await WarmJournalAsync(system, cancellationToken);
+
+        var host = new ComponentHost(options, new ArtifactStore(options));
+        var stateProxy = system.ActorOf(ClusterSingletonProxy.Props("/user/lattice-state", ClusterSingletonProxySettings.Create(system)), "lattice-state-proxy");
+        host.View = system.ActorOf(LatticeView.Props(stateProxy), "lattice-view");
+        host.Router = system.ActorOf(InvocationRouter.Props(host.View, options.QueuePerInstance), "lattice-router");
+
+        var region = await ClusterSharding.Get(system).StartAsync(ComponentRegion,
+            entityId => ComponentActor.Props(entityId, host),
+            ClusterShardingSettings.Create(system),
+            new InstanceMessageExtractor(maxShards: 100));
+        host.Router.Tell(new InvocationRouter.UseRegion(region));
+
+        system.ActorOf(ClusterSingletonManager.Props(LatticeStateActor.Props(region), PoisonPill.Instance,
+            ClusterSingletonManagerSettings.Create(system)), "lattice-state");
+        system.RegisterOnTermination(host.Dispose);
+        return new LatticeRuntime(system, host, host.Router, stateProxy, region);
+    }
+
+    /// <summary>The component instances running on this host.</summary>
+    public async Task<IReadOnlyList<InventoryEntry>> InventoryAsync(CancellationToken cancellationToken = default) =>
+        (await _router.Ask<InventoryReply>(GetInventory.Instance, TimeSpan.FromSeconds(5), cancellationToken)).Instances;
+
+    /// <summary>
+    /// Several processes share one SQLite file in the dev cluster: WAL lets readers and the writer
+    /// proceed together (the connection string's Default Timeout is the busy timeout).
+    /// </summary>
+    private static void EnableWal(string file)
+    {
+        using var connection = new SqliteConnection($"Data Source={file};Default Timeout=30");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// The first use of the SQL journal costs about a second (schema creation, linq2db warm-up); if
+    /// that happens inside the first shard starts they time out and back off (akka-notes §2.6). Recover
+    /// a throwaway persistent actor first.
+    /// </summary>
+    private static async Task WarmJournalAsync(ActorSystem system, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var warm = system.ActorOf(Props.Create(() => new JournalWarmup(done)), "journal-warmup");
+        try { await done.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken); }
+        finally { system.Stop(warm); }
+    }
+
+    private sealed class JournalWarmup : ReceivePersistentActor
+    {
+        private readonly TaskCompletionSource _done;
+
+        public JournalWarmup(TaskCompletionSource done)
+        {
+            _done = done;
+            Recover<RecoveryCompleted>(_ => done.TrySetResult());
+            CommandAny(_ => { });
+        }
+
+        public override string PersistenceId => "journal-warmup";
+
+        protected override void OnRecoveryFailure(Exception reason, object? message = null)
+        {
+            _done.TrySetException(new InvalidOperationException("the lattice journal is not usable: " + reason.Message, reason));
+            base.OnRecoveryFailure(reason, message);
+        }
+    }
+
+    public void Dispose() => _host.Dispose();
+}

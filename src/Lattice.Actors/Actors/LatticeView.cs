@@ -1,0 +1,79 @@
+// Each host's read copy of the lattice state, for routing and instance start-up without a network
+// hop. Fed by the state singleton's publications; asks the singleton once at start (and again on
+// a gap) so a host that joins late is not blind until the next change.
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Lattice.Model;
+
+namespace Lattice.Actors;
+
+internal sealed class LatticeView : ReceiveActor, IWithTimers
+{
+    private readonly IActorRef _stateProxy;
+    private LatticeState _state = LatticeState.Empty;
+    private bool _loaded;
+
+    public LatticeView(IActorRef stateProxy)
+    {
+        _stateProxy = stateProxy;
+        Receive<LatticeStateChanged>(c => Update(c.State));
+        Receive<StateReply>(r => Update(r.State));
+        Receive<SubscribeAck>(_ => { });
+        Receive<Refresh>(_ => _stateProxy.Tell(GetLatticeState.Instance));
+        Receive<GetLatticeState>(_ => Sender.Tell(new StateReply(_state)));
+        Receive<Listen>(l =>
+        {
+            _listeners.Add(l.Listener);
+            if (_loaded) l.Listener.Tell(new StateReply(_state));
+        });
+        Receive<AwaitLoaded>(_ =>
+        {
+            if (_loaded) Sender.Tell(new StateReply(_state));
+            else _waiting.Add(Sender);
+        });
+    }
+
+    private readonly List<IActorRef> _waiting = [];
+    private readonly List<IActorRef> _listeners = [];
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IActorRef stateProxy) => Akka.Actor.Props.Create(() => new LatticeView(stateProxy));
+
+    protected override void PreStart()
+    {
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(LatticeStateActor.Topic, Self));
+        _stateProxy.Tell(GetLatticeState.Instance);
+        // Until the singleton answers (it may still be recovering or moving), keep asking.
+        Timers.StartPeriodicTimer("refresh", Refresh.Instance, TimeSpan.FromSeconds(1));
+    }
+
+    private void Update(LatticeState state)
+    {
+        if (state.Version < _state.Version && _loaded) return; // an older publication overtaken by a newer one
+        _state = state;
+        foreach (var l in _listeners) l.Tell(new StateReply(state));
+        if (!_loaded)
+        {
+            _loaded = true;
+            Timers.Cancel("refresh");
+            Timers.StartPeriodicTimer("refresh", Refresh.Instance, TimeSpan.FromSeconds(10)); // heals lost publications
+            foreach (var w in _waiting) w.Tell(new StateReply(_state));
+            _waiting.Clear();
+        }
+    }
+
+    private sealed record Refresh
+    {
+        public static readonly Refresh Instance = new();
+    }
+
+    /// <summary>Local actors (the router) that want every new state pushed to them.</summary>
+    internal sealed record Listen(IActorRef Listener);
+
+    /// <summary>Answered once the view has a state from the singleton.</summary>
+    internal sealed record AwaitLoaded
+    {
+        public static readonly AwaitLoaded Instance = new();
+    }
+}

@@ -1,0 +1,77 @@
+using Lattice.Actors;
+using Lattice.Model;
+
+namespace Lattice.Tests.Actors;
+
+/// <summary>The lattice on one real host: desired state persisted in SQLite, instances as sharded actors, calls routed.</summary>
+[Collection("lattice hosts")] // one cluster at a time: they are heavy on 2 cores
+public sealed class LatticeRuntimeSpec
+{
+    private static byte[] Fixture(string name) => File.ReadAllBytes(TestPaths.Fixture(name));
+
+    [Fact]
+    public async Task A_started_component_answers_calls_and_typed_errors()
+    {
+        await using var host = await SingleHost.StartAsync();
+        var sha = await host.Client.Artifacts.PutAsync(Fixture("wat/bench.wasm"));
+        await host.Client.SendAsync(new StartComponent(new ComponentSpec("bench", sha, 2)));
+
+        Assert.Equal("5", await host.CallWhenReadyAsync("bench", "add", "2", "3"));
+        Assert.Equal("\"hi\"", await host.Client.CallJsonAsync("bench", "echo-string", ["\"hi\""]));
+
+        var bad = await Assert.ThrowsAsync<LatticeCallException>(() => host.Client.CallJsonAsync("bench", "add", ["\"x\"", "3"]));
+        Assert.Equal(CallFailureKind.BadArguments, bad.Kind);
+        var missing = await Assert.ThrowsAsync<LatticeCallException>(() => host.Client.CallJsonAsync("nope", "add", ["1", "2"]));
+        Assert.Equal(CallFailureKind.NotFound, missing.Kind);
+        var noExport = await Assert.ThrowsAsync<LatticeCallException>(() => host.Client.CallJsonAsync("bench", "sub", ["1", "2"]));
+        Assert.Equal(CallFailureKind.NotFound, noExport.Kind);
+        Assert.Contains("echo-bytes", noExport.Message);
+
+        var inventory = await host.Runtime.InventoryAsync();
+        Assert.Equal(["bench/0", "bench/1"], inventory.Select(i => i.EntityId));
+    }
+
+    [Fact]
+    public async Task A_trapping_instance_is_recycled_and_the_next_call_works()
+    {
+        await using var host = await SingleHost.StartAsync();
+        var sha = await host.Client.Artifacts.PutAsync(Fixture("wat/loop.wasm"));
+        await host.Client.SendAsync(new StartComponent(new ComponentSpec("loop", sha, 1, Timeout: TimeSpan.FromMilliseconds(300))));
+        Assert.Equal("7", await host.CallWhenReadyAsync("loop", "ok"));
+
+        var trap = await Assert.ThrowsAsync<LatticeCallException>(() => host.Client.CallJsonAsync("loop", "spin", []));
+        Assert.Equal(CallFailureKind.Trap, trap.Kind);
+        Assert.Contains("deadline", trap.Message);
+        Assert.Equal("7", await host.Client.CallJsonAsync("loop", "ok", []));
+    }
+
+    [Fact]
+    public async Task Commands_are_refused_with_a_reason_and_state_survives_a_restart()
+    {
+        var options = SingleHost.NewOptions();
+        string sha;
+        await using (var host = await SingleHost.StartAsync(options))
+        {
+            sha = await host.Client.Artifacts.PutAsync(Fixture("wat/bench.wasm"));
+            var refused = await Assert.ThrowsAsync<LatticeCommandException>(() => host.Client.SendAsync(new StartComponent(new ComponentSpec("bench", sha, 1, ["missing"]))));
+            Assert.Contains("'missing'", refused.Message);
+
+            await host.Client.SendAsync(new PutConfig(new NamedConfig("greeting", new Dictionary<string, string> { ["who"] = "world" })));
+            await host.Client.SendAsync(new PutLink(new LinkDefinition("bench", "kv", "wasi", "keyvalue", ["store"])));
+            await host.Client.SendAsync(new StartComponent(new ComponentSpec("bench", sha, 1, ["greeting"])));
+            await host.Client.SendAsync(new ScaleComponent("bench", 3));
+            Assert.Equal("5", await host.CallWhenReadyAsync("bench", "add", "2", "3"));
+        }
+
+        // Same data directory, new process-equivalent: everything the user was told is saved is back.
+        await using var again = await SingleHost.StartAsync(options with { Port = SingleHost.NewOptions().Port });
+        var state = await again.Client.GetStateAsync();
+        Assert.Equal(3, state.Components["bench"].Instances);
+        Assert.Equal("world", state.Configs["greeting"].Values["who"]);
+        Assert.Equal("kv", state.Resolve("bench", WitInterfaceName.Parse("wasi:keyvalue/store"))!.Target);
+        Assert.Equal(sha, WasmSha(await again.Client.Artifacts.GetAsync(sha)));
+        Assert.Equal("9", await again.CallWhenReadyAsync("bench", "add", "4", "5"));
+    }
+
+    private static string WasmSha(byte[]? bytes) => Lattice.Wasm.WasmComponent.HashOf(bytes!);
+}
