@@ -26,6 +26,8 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     private readonly string _componentId;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private RecyclingInstance? _instance;
+    private ComponentLinker? _linker;
+    private LatticeState _state = LatticeState.Empty;
     private LineOutput? _stdout, _stderr;
 
     public ComponentActor(string entityId, ComponentHost host)
@@ -52,6 +54,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     {
         _host.Router.Tell(new UnregisterInstance(_componentId, Self));
         _instance?.Dispose();
+        _linker?.Dispose();
         _stdout?.Dispose();
         _stderr?.Dispose();
     }
@@ -66,6 +69,8 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
                 Stash.UnstashAll();
                 return;
             }
+            _state = r.State;
+            _host.View.Tell(new LatticeView.Listen(Self)); // links change while the instance runs
             _host.Artifacts.GetAsync(spec.ArtifactSha256).PipeTo(Self,
                 success: bytes => bytes is null ? new LoadFailed($"artifact {spec.ArtifactSha256[..12]} is not in the lattice") : new ArtifactLoaded(spec, r.State, bytes),
                 failure: e => new LoadFailed("cannot read the artifact: " + e.Message));
@@ -80,7 +85,9 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
                 _stdout = new LineOutput(line => _log.Info("[{0}] {1}", _entityId, line));
                 _stderr = new LineOutput(line => _log.Warning("[{0}] {1}", _entityId, line));
                 var wasi = new WasiContext { Args = [_componentId], Environment = env, Stdout = _stdout, Stderr = _stderr };
-                _instance = new RecyclingInstance(_host.Linker, component, limits, store => store.SetFeature(wasi));
+                _linker = _host.CreateLinker();
+                new LinkedImports(_componentId, _host.Router, () => _state).Define(_linker, component.World);
+                _instance = new RecyclingInstance(_linker, component, limits, store => store.SetFeature(wasi));
                 _log.Info("instance {0} ready ({1})", _entityId, loaded.Spec.ArtifactSha256[..12]);
                 Become(Ready);
             }
@@ -101,6 +108,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
 
     private void Ready()
     {
+        Receive<StateReply>(r => { if (r.State.Version >= _state.Version) _state = r.State; });
         Receive<InstanceInvoke>(m => Sender.Tell(Invoke(m.Call)));
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
@@ -108,6 +116,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
 
     private void NotDeployed()
     {
+        Receive<StateReply>(_ => { });
         Receive<InstanceInvoke>(m => Sender.Tell(InvokeReply.Fail(CallFailureKind.NotFound, $"no component '{_componentId}' in the lattice")));
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
@@ -115,6 +124,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
 
     private void Broken(string reason)
     {
+        Receive<StateReply>(_ => { });
         Receive<InstanceInvoke>(_ => Sender.Tell(InvokeReply.Fail(CallFailureKind.Trap, $"instance {_entityId} cannot start: {reason}")));
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
@@ -155,6 +165,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
             return new InvokeReply(WitJson.ToJson(result, type.Result), null, null);
         }
         catch (WitTypeMismatchException e) { return InvokeReply.Fail(CallFailureKind.BadArguments, e.Message); }
+        catch (ComponentTrapException e) when (e.InnerException is LinkDeniedException) { return InvokeReply.Fail(CallFailureKind.Denied, e.InnerException.Message); }
         catch (ComponentTrapException e) { return InvokeReply.Fail(CallFailureKind.Trap, e.Message); }
         catch (ComponentException e) { return InvokeReply.Fail(CallFailureKind.Trap, e.Message); }
     }

@@ -16,13 +16,19 @@ internal sealed class ComponentHost : IDisposable
         Options = options;
         Artifacts = artifacts;
         Cache = new ComponentCache(Engine, Path.Combine(options.DataDirectory, "components"));
-        WasiHost.AddTo(Linker = new ComponentLinker(Engine));
+    }
+
+    /// <summary>A linker with WASI, for one instance: its linked imports are added per component.</summary>
+    public ComponentLinker CreateLinker()
+    {
+        var linker = new ComponentLinker(Engine);
+        WasiHost.AddTo(linker);
+        return linker;
     }
 
     public LatticeHostOptions Options { get; }
     public WasmEngine Engine { get; } = new();
     public ComponentCache Cache { get; }
-    public ComponentLinker Linker { get; }
     public ArtifactStore Artifacts { get; }
 
     /// <summary>Set once at start-up, before the component region exists.</summary>
@@ -31,7 +37,6 @@ internal sealed class ComponentHost : IDisposable
 
     public void Dispose()
     {
-        Linker.Dispose();
         Cache.Dispose();
         Engine.Dispose();
     }

@@ -73,5 +73,47 @@ public sealed class LatticeRuntimeSpec
         Assert.Equal("9", await again.CallWhenReadyAsync("bench", "add", "4", "5"));
     }
 
+    [Fact]
+    public async Task Component_to_component_calls_go_through_links_and_are_denied_without_one()
+    {
+        await using var host = await SingleHost.StartAsync();
+        var types = await host.Client.Artifacts.PutAsync(Fixture("wat/types.wasm"));
+        var caller = await host.Client.Artifacts.PutAsync(Fixture("wat/caller.wasm"));
+        await host.Client.SendAsync(new StartComponent(new ComponentSpec("types", types, 1)));
+        await host.Client.SendAsync(new StartComponent(new ComponentSpec("caller", caller, 1)));
+
+        // No link: denied with a clear, typed error; the caller instance is recycled, not the host.
+        var denied = await Assert.ThrowsAsync<LatticeCallException>(() => host.CallWhenReadyAsync("caller", "add-twice", "1", "2"));
+        Assert.Equal(CallFailureKind.Denied, denied.Kind);
+        Assert.Contains("no link for lattice:fixtures/types", denied.Message);
+
+        await host.Client.SendAsync(new PutLink(new LinkDefinition("caller", "types", "lattice", "fixtures", ["types"])));
+        Assert.Equal("5", await EventuallyAsync(() => host.Client.CallJsonAsync("caller", "add-twice", ["1", "2"])));
+
+        // The link's target going away is a denial too, not a hang.
+        await host.Client.SendAsync(new StopComponent("types"));
+        var gone = await Assert.ThrowsAsync<LatticeCallException>(() => EventuallyFailsAsync(() => host.Client.CallJsonAsync("caller", "add-twice", ["1", "2"])));
+        Assert.Equal(CallFailureKind.Denied, gone.Kind);
+    }
+
+    /// <summary>New desired state reaches instances shortly after the command is acknowledged.</summary>
+    private static async Task<string> EventuallyAsync(Func<Task<string>> call)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try { return await call(); }
+            catch (LatticeCallException) when (attempt < 50) { await Task.Delay(100); }
+        }
+    }
+
+    private static async Task EventuallyFailsAsync(Func<Task<string>> call)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            await call();
+            await Task.Delay(100);
+        }
+    }
+
     private static string WasmSha(byte[]? bytes) => Lattice.Wasm.WasmComponent.HashOf(bytes!);
 }
