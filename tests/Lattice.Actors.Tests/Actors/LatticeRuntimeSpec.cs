@@ -96,6 +96,29 @@ public sealed class LatticeRuntimeSpec
         Assert.Equal(CallFailureKind.Denied, gone.Kind);
     }
 
+    [Fact]
+    public async Task Scaling_down_retires_instances_and_a_full_queue_fails_fast_as_overloaded()
+    {
+        var options = SingleHost.NewOptions() with { QueuePerInstance = 0 };
+        await using var host = await SingleHost.StartAsync(options);
+        var sha = await host.Client.Artifacts.PutAsync(Fixture("wat/loop.wasm"));
+        await host.Client.SendAsync(new StartComponent(new ComponentSpec("loop", sha, 3, Timeout: TimeSpan.FromSeconds(2))));
+        Assert.Equal("7", await host.CallWhenReadyAsync("loop", "ok"));
+        await EventuallyAsync(async () => (await host.Runtime.InventoryAsync()).Count == 3 ? "3" : throw new LatticeCallException(CallFailureKind.NotFound, "not yet"));
+
+        await host.Client.SendAsync(new ScaleComponent("loop", 1));
+        await EventuallyAsync(async () => (await host.Runtime.InventoryAsync()).Count == 1 ? "1" : throw new LatticeCallException(CallFailureKind.NotFound, "not yet"));
+        Assert.Equal(["loop/0"], (await host.Runtime.InventoryAsync()).Select(i => i.EntityId));
+
+        // One instance, no queue: while it spins, a second call is refused at once instead of waiting.
+        var spinning = host.Client.CallJsonAsync("loop", "spin", []);
+        await Task.Delay(200);
+        var overloaded = await Assert.ThrowsAsync<LatticeCallException>(() => host.Client.CallJsonAsync("loop", "ok", []));
+        Assert.Equal(CallFailureKind.Overloaded, overloaded.Kind);
+        Assert.Equal(CallFailureKind.Trap, (await Assert.ThrowsAsync<LatticeCallException>(() => spinning)).Kind);
+        Assert.Equal("7", await host.Client.CallJsonAsync("loop", "ok", []));
+    }
+
     /// <summary>New desired state reaches instances shortly after the command is acknowledged.</summary>
     private static async Task<string> EventuallyAsync(Func<Task<string>> call)
     {
