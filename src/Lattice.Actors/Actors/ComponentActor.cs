@@ -86,7 +86,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
                 _stderr = new LineOutput(line => _log.Warning("[{0}] {1}", _entityId, line));
                 var wasi = new WasiContext { Args = [_componentId], Environment = env, Stdout = _stdout, Stderr = _stderr };
                 _linker = _host.CreateLinker();
-                new LinkedImports(_componentId, _host.Router, () => _state).Define(_linker, component.World);
+                new LinkedImports(_componentId, _host.Router, _host.ProviderRegion, _host.Providers, () => _state).Define(_linker, component.World);
                 _instance = new RecyclingInstance(_linker, component, limits, store => store.SetFeature(wasi));
                 _log.Info("instance {0} ready ({1})", _entityId, loaded.Spec.ArtifactSha256[..12]);
                 Become(Ready);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Lattice.Actors.Providers;
 using Lattice.Wasi;
 using Lattice.Wasm;
 
@@ -11,10 +12,11 @@ namespace Lattice.Actors;
 /// </summary>
 internal sealed class ComponentHost : IDisposable
 {
-    public ComponentHost(LatticeHostOptions options, ArtifactStore artifacts)
+    public ComponentHost(LatticeHostOptions options, ArtifactStore artifacts, ProviderCatalog providers)
     {
         Options = options;
         Artifacts = artifacts;
+        Providers = providers;
         Cache = new ComponentCache(Engine, Path.Combine(options.DataDirectory, "components"));
     }
 
@@ -30,6 +32,10 @@ internal sealed class ComponentHost : IDisposable
     public WasmEngine Engine { get; } = new();
     public ComponentCache Cache { get; }
     public ArtifactStore Artifacts { get; }
+    public ProviderCatalog Providers { get; }
+
+    /// <summary>This host's provider shard region (set at start-up).</summary>
+    public IActorRef ProviderRegion { get; set; } = ActorRefs.Nobody;
 
     /// <summary>Set once at start-up, before the component region exists.</summary>
     public IActorRef View { get; set; } = ActorRefs.Nobody;

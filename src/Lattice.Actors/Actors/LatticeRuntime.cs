@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Persistence;
+using Lattice.Actors.Providers;
 using Microsoft.Data.Sqlite;
 
 namespace Lattice.Actors;
@@ -30,13 +31,19 @@ public sealed class LatticeRuntime : IDisposable
     /// <summary>The component shard region of this host.</summary>
     public IActorRef Region { get; }
 
-    public static async Task<LatticeRuntime> StartAsync(ActorSystem system, LatticeHostOptions options, CancellationToken cancellationToken = default)
+    public const string ProviderRegion = "provider";
+
+    public static Task<LatticeRuntime> StartAsync(ActorSystem system, LatticeHostOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(system, options, ProviderCatalog.Empty, cancellationToken);
+
+    /// <summary>Starts the lattice on <paramref name="system"/>, able to run and bind <paramref name="providers"/>.</summary>
+    public static async Task<LatticeRuntime> StartAsync(ActorSystem system, LatticeHostOptions options, ProviderCatalog providers, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(options.DataDirectory);
         if (options.Database is null) EnableWal(options.SqliteFile);
         await WarmJournalAsync(system, cancellationToken);
 
-        var host = new ComponentHost(options, new ArtifactStore(options));
+        var host = new ComponentHost(options, new ArtifactStore(options), providers);
         var stateProxy = system.ActorOf(ClusterSingletonProxy.Props("/user/lattice-state", ClusterSingletonProxySettings.Create(system)), "lattice-state-proxy");
         host.View = system.ActorOf(LatticeView.Props(stateProxy), "lattice-view");
         host.Router = system.ActorOf(InvocationRouter.Props(host.View, options.QueuePerInstance), "lattice-router");
@@ -46,8 +53,12 @@ public sealed class LatticeRuntime : IDisposable
             ClusterShardingSettings.Create(system),
             new InstanceMessageExtractor(maxShards: 100));
         host.Router.Tell(new InvocationRouter.UseRegion(region));
+        host.ProviderRegion = await ClusterSharding.Get(system).StartAsync(ProviderRegion,
+            providerId => ProviderActor.Props(providerId, host, providers),
+            ClusterShardingSettings.Create(system),
+            new ProviderMessageExtractor(maxShards: 20));
 
-        system.ActorOf(ClusterSingletonManager.Props(LatticeStateActor.Props(region), PoisonPill.Instance,
+        system.ActorOf(ClusterSingletonManager.Props(LatticeStateActor.Props(region, host.ProviderRegion), PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system)), "lattice-state");
         system.RegisterOnTermination(host.Dispose);
         return new LatticeRuntime(system, host, host.Router, stateProxy, region);

@@ -9,6 +9,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
+using Lattice.Actors.Providers;
 using Lattice.Model;
 
 namespace Lattice.Actors;
@@ -19,12 +20,14 @@ internal sealed class LatticeStateActor : ReceivePersistentActor
     private const int SnapshotEvery = 100;
 
     private readonly IActorRef _components;
+    private readonly IActorRef _providers;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private LatticeState _state = LatticeState.Empty;
 
-    public LatticeStateActor(IActorRef components)
+    public LatticeStateActor(IActorRef components, IActorRef providers)
     {
         _components = components;
+        _providers = providers;
 
         Recover<SnapshotOffer>(offer => { if (offer.Snapshot is LatticeState s) _state = s; });
         Recover<LatticeEvent>(e => _state = _state.Apply(e));
@@ -33,6 +36,7 @@ internal sealed class LatticeStateActor : ReceivePersistentActor
             _log.Info("lattice state recovered: {0} components, {1} links, {2} configs (version {3})",
                 _state.Components.Count, _state.Links.Count, _state.Configs.Count, _state.Version);
             foreach (var spec in _state.Components.Values) Ensure(spec, 0);
+            foreach (var p in _state.Providers.Keys) _providers.Tell(new EnsureProvider(p));
             Publish();
         });
 
@@ -47,7 +51,7 @@ internal sealed class LatticeStateActor : ReceivePersistentActor
 
     public override string PersistenceId => "lattice-state";
 
-    public static Props Props(IActorRef components) => Akka.Actor.Props.Create(() => new LatticeStateActor(components));
+    public static Props Props(IActorRef components, IActorRef providers) => Akka.Actor.Props.Create(() => new LatticeStateActor(components, providers));
 
     private void Handle(LatticeCommand command)
     {
@@ -80,6 +84,9 @@ internal sealed class LatticeStateActor : ReceivePersistentActor
             for (var i = keep; i < old.Instances; i++) _components.Tell(new RetireInstance(old.EntityId(i)));
         }
         foreach (var spec in after.Components.Values) Ensure(spec, 0);
+        foreach (var (id, old) in before.Providers)
+            if (!after.Providers.TryGetValue(id, out var now) || now != old) _providers.Tell(new RetireProvider(id));
+        foreach (var id in after.Providers.Keys) _providers.Tell(new EnsureProvider(id));
     }
 
     private void Ensure(ComponentSpec spec, int from)

@@ -10,13 +10,14 @@
 // Links are read from the host's current view on every call, so changing a link needs no restart.
 using System.Text.Json;
 using Akka.Actor;
+using Lattice.Actors.Providers;
 using Lattice.Model;
 using Lattice.Wasm;
 using Lattice.Wit;
 
 namespace Lattice.Actors;
 
-internal sealed class LinkedImports(string componentId, IActorRef router, Func<LatticeState> state)
+internal sealed class LinkedImports(string componentId, IActorRef router, IActorRef providers, ProviderCatalog catalog, Func<LatticeState> state)
 {
     // Interfaces our WASI host implements; everything else an instance imports is linked.
     private static readonly string[] WasiHosted = ["wasi:io/", "wasi:clocks/", "wasi:random/", "wasi:cli/", "wasi:filesystem/", "wasi:sockets/"];
@@ -28,6 +29,11 @@ internal sealed class LinkedImports(string componentId, IActorRef router, Func<L
             if (WasiHosted.Any(p => item.Name.StartsWith(p, StringComparison.Ordinal))) continue;
             switch (item)
             {
+                case WorldInterface iface when WitInterfaceName.TryParse(iface.Name, out var name)
+                                               && catalog.ForInterface($"{name.Namespace}:{name.Package}/{name.Interface}") is { } provider:
+                    // A provider's interface: its binding owns the resources, data goes to the linked provider.
+                    provider.Bind(linker.Instance(iface.Name), name, new LinkChannel(componentId, name, state, providers));
+                    break;
                 case WorldInterface iface when WitInterfaceName.TryParse(iface.Name, out var name):
                     var target = linker.Instance(iface.Name);
                     foreach (var r in iface.Items.OfType<WorldResource>()) target.Resource(r.Name, new HostResourceType(r.Name));

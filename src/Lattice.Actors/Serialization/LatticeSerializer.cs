@@ -7,6 +7,7 @@
 using Akka.Actor;
 using Akka.Serialization;
 using Lattice.Actors;
+using Lattice.Actors.Providers;
 using Lattice.Model;
 using MessagePack;
 using MessagePack.Resolvers;
@@ -39,6 +40,8 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         ("pub.state", typeof(LatticeStateChanged)), ("env.command", typeof(LatticeCommandEnvelope)),
         ("call.json", typeof(InvokeJson)), ("r.call", typeof(InvokeReply)),
         ("i.invoke", typeof(InstanceInvoke)), ("i.ensure", typeof(EnsureInstance)), ("i.retire", typeof(RetireInstance)),
+        ("p.request", typeof(ProviderRequest)), ("p.result", typeof(ProviderResult)),
+        ("p.invoke", typeof(ProviderInvoke)), ("p.ensure", typeof(EnsureProvider)), ("p.retire", typeof(RetireProvider)),
     ];
 
     private static readonly Dictionary<Type, string> TagOf = Table.ToDictionary(t => t.Type, t => t.Tag);

@@ -1,0 +1,54 @@
+// The provider interface: how a built-in capability (key-value, blobstore, HTTP...) plugs into the
+// lattice. A provider has two halves, because a WIT interface's resources (a key-value `bucket`)
+// live in the calling instance's store while the data lives wherever the provider runs:
+//  - Bind: on the calling component's host, defines the interface's host functions and resources
+//    on that instance's linker; data operations become ProviderRequests sent through a channel;
+//  - Open: on the provider's own host (a sharded ProviderActor, so it moves on failover), creates
+//    the backend that answers those requests.
+// Requests are small, serializable and backend-neutral (operation name, strings, bytes, a number),
+// so a provider can be swapped (SQLite, PostgreSQL, Redis, NATS) without touching the component.
+using Lattice.Model;
+using Lattice.Wasm;
+
+namespace Lattice.Actors.Providers;
+
+public interface ICapabilityProvider
+{
+    /// <summary>The kind named by `lattice provider start ID KIND`, e.g. <c>keyvalue</c>.</summary>
+    string Kind { get; }
+
+    /// <summary>The interfaces it implements, unversioned: <c>wasi:keyvalue/store</c>.</summary>
+    IReadOnlyList<string> Interfaces { get; }
+
+    /// <summary>Defines <paramref name="iface"/>'s functions on a calling instance's linker.</summary>
+    void Bind(LinkerInstance target, WitInterfaceName iface, IProviderChannel channel);
+
+    /// <summary>Creates the backend of one provider instance (on the host the provider runs on).</summary>
+    IProviderBackend Open(ProviderContext context);
+}
+
+/// <summary>The running side of a provider. Called on its actor's own thread, one request at a time.</summary>
+public interface IProviderBackend : IDisposable
+{
+    ProviderResult Handle(ProviderRequest request);
+}
+
+/// <summary>What a backend is opened with: its id, merged configs, and the lattice's database.</summary>
+public sealed record ProviderContext(string ProviderId, IReadOnlyDictionary<string, string> Config, LatticeHostOptions Host);
+
+/// <summary>From a bound interface to the provider its link points at (resolved per call).</summary>
+public interface IProviderChannel
+{
+    /// <summary>Sends <paramref name="request"/> and waits for the answer, within the caller's deadline.</summary>
+    ProviderResult Send(HostCall call, ProviderRequest request);
+}
+
+/// <summary>One data operation, e.g. <c>get</c> with Args [bucket, key].</summary>
+public sealed record ProviderRequest(string Operation, string[] Args, byte[]? Payload = null, ulong Number = 0) : ILatticeMessage;
+
+/// <summary>The answer: an error text, or bytes / strings / a number, and whether something was found.</summary>
+public sealed record ProviderResult(string? Error = null, byte[]? Payload = null, string[]? Items = null, ulong Number = 0, bool Found = false) : ILatticeMessage
+{
+    public static ProviderResult Fail(string error) => new(Error: error);
+    public static readonly ProviderResult Done = new();
+}

@@ -1,0 +1,35 @@
+using Akka.Actor;
+using Lattice.Model;
+using Lattice.Wasm;
+
+namespace Lattice.Actors.Providers;
+
+/// <summary>
+/// A bound interface's way to its provider: the calling component's link for the interface names the
+/// provider (read from the current view on every request); the request goes to that provider's
+/// entity wherever it runs. No link, or a link to something that is not a provider, is an error
+/// result the binding turns into the interface's own error type.
+/// </summary>
+internal sealed class LinkChannel(string componentId, WitInterfaceName iface, Func<LatticeState> state, IActorRef providers) : IProviderChannel
+{
+    public ProviderResult Send(HostCall call, ProviderRequest request)
+    {
+        var current = state();
+        var link = current.Resolve(componentId, iface);
+        if (link is null)
+            return ProviderResult.Fail($"{componentId} has no link for {iface.Namespace}:{iface.Package}/{iface.Interface} (deny by default)");
+        if (!current.Providers.ContainsKey(link.Target))
+            return ProviderResult.Fail($"link target '{link.Target}' is not a provider of this lattice");
+        var timeout = call.Store.RemainingCallTime;
+        if (timeout <= TimeSpan.Zero) throw new TimeoutException($"{iface}: the call deadline has passed");
+        try
+        {
+            // The calling instance's pinned thread waits; nobody else shares it.
+            return providers.Ask<ProviderResult>(new ProviderInvoke(link.Target, request), timeout).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            throw new TimeoutException($"provider '{link.Target}' did not answer {request.Operation} within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+}
