@@ -89,6 +89,9 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
                 new LinkedImports(_componentId, _host.Router, _host.ProviderRegion, _host.Providers, () => _state).Define(_linker, component.World);
                 _instance = new RecyclingInstance(_linker, component, limits, store => store.SetFeature(wasi));
                 _log.Info("instance {0} ready ({1})", _entityId, loaded.Spec.ArtifactSha256[..12]);
+                // Scale to zero: an idle instance passivates (its store is dropped); the next call
+                // through the shard region starts it again.
+                if (loaded.Spec.PassivateAfter is { } idle) Context.SetReceiveTimeout(idle);
                 Become(Ready);
             }
             catch (ComponentException e)
@@ -112,6 +115,11 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
         Receive<InstanceInvoke>(m => Sender.Tell(Invoke(m.Call)));
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
+        Receive<ReceiveTimeout>(_ =>
+        {
+            _log.Info("instance {0} idle, passivating", _entityId);
+            Retire();
+        });
     }
 
     private void NotDeployed()

@@ -119,6 +119,18 @@ public sealed class LatticeRuntimeSpec
         Assert.Equal("7", await host.Client.CallJsonAsync("loop", "ok", []));
     }
 
+    [Fact]
+    public async Task An_idle_instance_passivates_and_the_next_call_brings_it_back()
+    {
+        await using var host = await SingleHost.StartAsync();
+        var sha = await host.Client.Artifacts.PutAsync(Fixture("wat/bench.wasm"));
+        await host.Client.SendAsync(new StartComponent(new ComponentSpec("idle", sha, 1, PassivateAfter: TimeSpan.FromMilliseconds(300))));
+        Assert.Equal("5", await host.CallWhenReadyAsync("idle", "add", "2", "3"));
+        await EventuallyAsync(async () => (await host.Runtime.InventoryAsync()).Count == 0 ? "gone" : throw new LatticeCallException(CallFailureKind.NotFound, "still running"));
+        Assert.Equal("7", await host.Client.CallJsonAsync("idle", "add", ["3", "4"]));
+        Assert.Single(await host.Runtime.InventoryAsync());
+    }
+
     /// <summary>New desired state reaches instances shortly after the command is acknowledged.</summary>
     private static async Task<string> EventuallyAsync(Func<Task<string>> call)
     {

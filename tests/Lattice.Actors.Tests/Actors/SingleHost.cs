@@ -29,13 +29,13 @@ internal sealed class SingleHost : IAsyncDisposable
         CallTimeout = TimeSpan.FromSeconds(10),
     };
 
-    public static async Task<SingleHost> StartAsync(LatticeHostOptions? options = null)
+    public static async Task<SingleHost> StartAsync(LatticeHostOptions? options = null, Lattice.Actors.Providers.ProviderCatalog? providers = null)
     {
         options ??= NewOptions();
         var system = ActorSystem.Create(options.Lattice, LatticeConfig.Build(options));
         var up = new TaskCompletionSource();
         Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
-        var runtime = await LatticeRuntime.StartAsync(system, options);
+        var runtime = await LatticeRuntime.StartAsync(system, options, providers ?? Lattice.Actors.Providers.ProviderCatalog.Empty);
         await up.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return new SingleHost(system, runtime, options);
     }
