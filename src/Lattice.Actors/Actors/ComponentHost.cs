@@ -37,6 +37,9 @@ internal sealed class ComponentHost : IDisposable
     /// <summary>This host's provider shard region (set at start-up).</summary>
     public IActorRef ProviderRegion { get; set; } = ActorRefs.Nobody;
 
+    /// <summary>The latest desired state this host has seen (written by its LatticeView).</summary>
+    public Model.LatticeState CurrentState { get; set; } = Model.LatticeState.Empty;
+
     /// <summary>Set once at start-up, before the component region exists.</summary>
     public IActorRef View { get; set; } = ActorRefs.Nobody;
     public IActorRef Router { get; set; } = ActorRefs.Nobody;

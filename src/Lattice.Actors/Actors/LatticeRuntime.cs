@@ -45,13 +45,15 @@ public sealed class LatticeRuntime : IDisposable
 
         var host = new ComponentHost(options, new ArtifactStore(options), providers);
         var stateProxy = system.ActorOf(ClusterSingletonProxy.Props("/user/lattice-state", ClusterSingletonProxySettings.Create(system)), "lattice-state-proxy");
-        host.View = system.ActorOf(LatticeView.Props(stateProxy), "lattice-view");
+        host.View = system.ActorOf(LatticeView.Props(stateProxy, state => host.CurrentState = state), "lattice-view");
         host.Router = system.ActorOf(InvocationRouter.Props(host.View, options.QueuePerInstance), "lattice-router");
 
         var region = await ClusterSharding.Get(system).StartAsync(ComponentRegion,
             entityId => ComponentActor.Props(entityId, host),
             ClusterShardingSettings.Create(system),
-            new InstanceMessageExtractor(maxShards: 100));
+            new InstanceMessageExtractor(shardsPerComponent: 32),
+            new PlacementAllocationStrategy(system, () => host.CurrentState),
+            PoisonPill.Instance);
         host.Router.Tell(new InvocationRouter.UseRegion(region));
         host.ProviderRegion = await ClusterSharding.Get(system).StartAsync(ProviderRegion,
             providerId => ProviderActor.Props(providerId, host, providers),

@@ -13,9 +13,12 @@ internal sealed class LatticeView : ReceiveActor, IWithTimers
     private LatticeState _state = LatticeState.Empty;
     private bool _loaded;
 
-    public LatticeView(IActorRef stateProxy)
+    private readonly Action<LatticeState> _onChange;
+
+    public LatticeView(IActorRef stateProxy, Action<LatticeState> onChange)
     {
         _stateProxy = stateProxy;
+        _onChange = onChange;
         Receive<LatticeStateChanged>(c => Update(c.State));
         Receive<StateReply>(r => Update(r.State));
         Receive<SubscribeAck>(_ => { });
@@ -38,7 +41,7 @@ internal sealed class LatticeView : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef stateProxy) => Akka.Actor.Props.Create(() => new LatticeView(stateProxy));
+    public static Props Props(IActorRef stateProxy, Action<LatticeState> onChange) => Akka.Actor.Props.Create(() => new LatticeView(stateProxy, onChange));
 
     protected override void PreStart()
     {
@@ -52,6 +55,7 @@ internal sealed class LatticeView : ReceiveActor, IWithTimers
     {
         if (state.Version < _state.Version && _loaded) return; // an older publication overtaken by a newer one
         _state = state;
+        _onChange(state);
         foreach (var l in _listeners) l.Tell(new StateReply(state));
         if (!_loaded)
         {
