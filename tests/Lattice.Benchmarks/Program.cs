@@ -7,6 +7,11 @@ using Lattice.Benchmarks;
 
 var quick = args.Contains("--quick");
 var repo = FindRepo();
+if (args.Contains("--lattice"))
+{
+    await LatticeBench.RunAsync(repo, quick);
+    return;
+}
 var bench = Path.Combine(repo, "tests", "fixtures", "wat", "bench.wasm");
 var scale = quick ? 10 : 1;
 

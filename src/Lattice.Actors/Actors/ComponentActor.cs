@@ -46,8 +46,9 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     protected override void PreStart()
     {
         _host.Router.Tell(new RegisterInstance(_componentId, _entityId, Self));
-        _host.View.Ask<StateReply>(LatticeView.AwaitLoaded.Instance, TimeSpan.FromSeconds(30)).PipeTo(Self,
-            success: r => r, failure: e => new LoadFailed("the lattice state is not available: " + e.Message));
+        // The view answers at once if it has a state, else as soon as it gets one, then pushes every
+        // change: the first state starts the load, later ones keep links and configs current.
+        _host.View.Tell(new LatticeView.Listen(Self));
     }
 
     protected override void PostStop()
@@ -61,16 +62,23 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
 
     private void Loading()
     {
+        var fetching = false;
         Receive<StateReply>(r =>
         {
+            // The first state starts the load; later ones (pushed because we listen) only refresh it.
+            if (r.State.Version >= _state.Version) _state = r.State;
+            if (fetching) return;
+            fetching = true;
             if (!r.State.Components.TryGetValue(_componentId, out var spec))
             {
+                // Either really gone, or this host's view is behind the command that started us
+                // (publications reach a newly joined host a little later): ask for a fresh copy and
+                // start as soon as a state that has the component arrives.
+                _host.View.Tell(LatticeView.RefreshNow.Instance);
                 Become(NotDeployed);
                 Stash.UnstashAll();
                 return;
             }
-            _state = r.State;
-            _host.View.Tell(new LatticeView.Listen(Self)); // links change while the instance runs
             _host.Artifacts.GetAsync(spec.ArtifactSha256).PipeTo(Self,
                 success: bytes => bytes is null ? new LoadFailed($"artifact {spec.ArtifactSha256[..12]} is not in the lattice") : new ArtifactLoaded(spec, r.State, bytes),
                 failure: e => new LoadFailed("cannot read the artifact: " + e.Message));
@@ -112,7 +120,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     private void Ready()
     {
         Receive<StateReply>(r => { if (r.State.Version >= _state.Version) _state = r.State; });
-        Receive<InstanceInvoke>(m => Sender.Tell(Invoke(m.Call)));
+        Receive<InstanceInvoke>(m => Answer(m, Invoke(m.Call)));
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
         Receive<ReceiveTimeout>(_ =>
@@ -124,8 +132,13 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
 
     private void NotDeployed()
     {
-        Receive<StateReply>(_ => { });
-        Receive<InstanceInvoke>(m => Sender.Tell(InvokeReply.Fail(CallFailureKind.NotFound, $"no component '{_componentId}' in the lattice")));
+        Receive<StateReply>(r =>
+        {
+            if (!r.State.Components.ContainsKey(_componentId)) return;
+            Become(Loading);
+            Self.Forward(r);
+        });
+        Receive<InstanceInvoke>(m => Answer(m, InvokeReply.Fail(CallFailureKind.NotFound, $"no component '{_componentId}' in the lattice")));
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
     }
@@ -133,9 +146,15 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     private void Broken(string reason)
     {
         Receive<StateReply>(_ => { });
-        Receive<InstanceInvoke>(_ => Sender.Tell(InvokeReply.Fail(CallFailureKind.Trap, $"instance {_entityId} cannot start: {reason}")));
+        Receive<InstanceInvoke>(m => Answer(m, InvokeReply.Fail(CallFailureKind.Trap, $"instance {_entityId} cannot start: {reason}")));
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
+    }
+
+    private void Answer(InstanceInvoke call, InvokeReply reply)
+    {
+        Sender.Tell(reply);
+        call.Router?.Tell(new CallDone(call.CallId));
     }
 
     /// <summary>Passivating with remember-entities on removes the instance from the remembered set.</summary>

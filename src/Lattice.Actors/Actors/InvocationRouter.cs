@@ -12,8 +12,15 @@ using Lattice.Model;
 
 namespace Lattice.Actors;
 
-internal sealed class InvocationRouter : ReceiveActor
+internal sealed class InvocationRouter : ReceiveActor, IWithTimers
 {
+    private readonly Dictionary<long, Pending> _pending = [];
+    private long _lastCallId;
+
+    private sealed record Pending(string ComponentId, Local? Local);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private readonly IActorRef _view;
     private readonly int _queuePerInstance;
     private readonly Dictionary<string, List<Local>> _local = [];
@@ -46,9 +53,10 @@ internal sealed class InvocationRouter : ReceiveActor
         Receive<InvokeJson>(Route);
         Receive<CallDone>(d =>
         {
-            if (_inFlight.TryGetValue(d.ComponentId, out var n)) _inFlight[d.ComponentId] = Math.Max(0, n - 1);
-            if (d.Local is not null && _local.TryGetValue(d.ComponentId, out var list))
-                foreach (var l in list) if (l.Actor.Equals(d.Local)) l.InFlight = Math.Max(0, l.InFlight - 1);
+            if (!_pending.Remove(d.CallId, out var p)) return; // already counted (answer and expiry race)
+            Timers.Cancel(d.CallId);
+            if (_inFlight.TryGetValue(p.ComponentId, out var n)) _inFlight[p.ComponentId] = Math.Max(0, n - 1);
+            if (p.Local is not null) p.Local.InFlight = Math.Max(0, p.Local.InFlight - 1);
         });
         Receive<GetInventory>(_ => Sender.Tell(new InventoryReply(
             _local.SelectMany(kv => kv.Value.Select(l => new InventoryEntry(kv.Key, l.EntityId))).OrderBy(e => e.EntityId).ToList())));
@@ -98,15 +106,12 @@ internal sealed class InvocationRouter : ReceiveActor
             entityId = spec.EntityId(i % spec.Instances);
         }
 
-        var sender = Sender;
-        var self = Self;
-        var done = new CallDone(call.ComponentId, local?.Actor);
-        target.Ask<InvokeReply>(new InstanceInvoke(entityId, call), call.Timeout).ContinueWith(t =>
-        {
-            sender.Tell(t.IsCompletedSuccessfully ? t.Result
-                : InvokeReply.Fail(CallFailureKind.Timeout, $"no answer from '{call.ComponentId}' ({entityId}) within {call.Timeout.TotalSeconds:0.#} s"));
-            self.Tell(done);
-        }, TaskContinuationOptions.ExecuteSynchronously);
+        var id = ++_lastCallId;
+        _pending[id] = new Pending(call.ComponentId, local);
+        target.Forward(new InstanceInvoke(entityId, call, id, Self));
+        // If the instance never answers (its host died mid-call), the caller's ask times out on its
+        // own; this returns the call's share of the budget.
+        Timers.StartSingleTimer(id, new CallDone(id), call.Timeout + TimeSpan.FromSeconds(1));
     }
 
     private void Remove(IActorRef actor)

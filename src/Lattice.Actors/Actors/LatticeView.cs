@@ -23,6 +23,7 @@ internal sealed class LatticeView : ReceiveActor, IWithTimers
         Receive<StateReply>(r => Update(r.State));
         Receive<SubscribeAck>(_ => { });
         Receive<Refresh>(_ => _stateProxy.Tell(GetLatticeState.Instance));
+        Receive<RefreshNow>(_ => _stateProxy.Tell(GetLatticeState.Instance));
         Receive<GetLatticeState>(_ => Sender.Tell(new StateReply(_state)));
         Receive<Listen>(l =>
         {
@@ -61,7 +62,7 @@ internal sealed class LatticeView : ReceiveActor, IWithTimers
         {
             _loaded = true;
             Timers.Cancel("refresh");
-            Timers.StartPeriodicTimer("refresh", Refresh.Instance, TimeSpan.FromSeconds(10)); // heals lost publications
+            Timers.StartPeriodicTimer("refresh", Refresh.Instance, TimeSpan.FromSeconds(5)); // heals lost publications
             foreach (var w in _waiting) w.Tell(new StateReply(_state));
             _waiting.Clear();
         }
@@ -70,6 +71,12 @@ internal sealed class LatticeView : ReceiveActor, IWithTimers
     private sealed record Refresh
     {
         public static readonly Refresh Instance = new();
+    }
+
+    /// <summary>Asks the singleton now (an instance found its component missing: the view may be behind).</summary>
+    internal sealed record RefreshNow
+    {
+        public static readonly RefreshNow Instance = new();
     }
 
     /// <summary>Local actors (the router) that want every new state pushed to them.</summary>

@@ -41,7 +41,9 @@ internal sealed class PlacementAllocationStrategy(ActorSystem system, Func<Latti
             eligible = [.. currentShardAllocations];
         }
         if (eligible.Count == 0) return Task.FromResult(requester);
-        return Task.FromResult(eligible.MinBy(kv => kv.Value.Count).Key);
+        var chosen = eligible.MinBy(kv => kv.Value.Count).Key;
+        _log.Debug("shard {0} -> {1}", shardId, chosen.Path);
+        return Task.FromResult(chosen);
     }
 
     public Task<IImmutableSet<string>> Rebalance(IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations, IImmutableSet<string> rebalanceInProgress) =>

@@ -39,7 +39,7 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         ("q.state", typeof(GetLatticeState)), ("r.state", typeof(StateReply)), ("r.command", typeof(CommandReply)),
         ("pub.state", typeof(LatticeStateChanged)), ("env.command", typeof(LatticeCommandEnvelope)),
         ("call.json", typeof(InvokeJson)), ("r.call", typeof(InvokeReply)),
-        ("i.invoke", typeof(InstanceInvoke)), ("i.ensure", typeof(EnsureInstance)), ("i.retire", typeof(RetireInstance)),
+        ("i.invoke", typeof(InstanceInvoke)), ("r.done", typeof(CallDone)), ("i.ensure", typeof(EnsureInstance)), ("i.retire", typeof(RetireInstance)),
         ("p.request", typeof(ProviderRequest)), ("p.result", typeof(ProviderResult)),
         ("p.invoke", typeof(ProviderInvoke)), ("p.ensure", typeof(EnsureProvider)), ("p.retire", typeof(RetireProvider)),
     ];
@@ -61,6 +61,8 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         CommandReply r => MessagePackSerializer.Serialize(new CommandReplyWire(r.State is null ? null : StateSnapshot.From(r.State), r.Error), Options),
         LatticeStateChanged c => MessagePackSerializer.Serialize(new StateReplyWire(StateSnapshot.From(c.State)), Options),
         LatticeCommandEnvelope e => MessagePackSerializer.Serialize(new CommandWire(Manifest(e.Command), ToBinary(e.Command)), Options),
+        InstanceInvoke i => MessagePackSerializer.Serialize(new InvokeWire(i.EntityId, i.Call, i.CallId,
+            i.Router is null ? null : Akka.Serialization.Serialization.SerializedActorPath(i.Router)), Options),
         _ => MessagePackSerializer.Serialize(obj.GetType(), obj, Options),
     };
 
@@ -74,6 +76,11 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         {
             var w = Deserialize<CommandReplyWire>(bytes);
             return new CommandReply(w.State?.ToState(), w.Error);
+        }
+        if (type == typeof(InstanceInvoke))
+        {
+            var w = Deserialize<InvokeWire>(bytes);
+            return new InstanceInvoke(w.EntityId, w.Call, w.CallId, w.Router is null ? null : system.Provider.ResolveActorRef(w.Router));
         }
         if (type == typeof(LatticeCommandEnvelope))
         {
@@ -89,6 +96,7 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
     internal sealed record StateReplyWire(StateSnapshot State);
     internal sealed record CommandReplyWire(StateSnapshot? State, string? Error);
     internal sealed record CommandWire(string Tag, byte[] Payload);
+    internal sealed record InvokeWire(string EntityId, InvokeJson Call, long CallId, string? Router);
 }
 
 /// <summary>
