@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts LatticeActors on its embedded defaults. Until the clustered host (`lattice up`) lands, this
-# builds the `lattice` CLI and runs the component host on the bundled demo components: a WASI command
-# (C, built with clang + wasi-libc) and a component exercising every WIT type.
+# Starts LatticeActors on its embedded defaults: one `lattice up` host (cluster port 4100, admin API
+# on http://127.0.0.1:4000, data in ~/.local/share/lattice/default), deploys the bench component
+# with two instances, calls it once, and keeps the host running until Ctrl-C (a graceful leave).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,13 +11,36 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 dotnet build src/Lattice.Node -c Release -nologo -v quiet -clp:NoSummary
-lattice() { dotnet src/Lattice.Node/bin/Release/net10.0/lattice.dll "$@"; }
+dll="$PWD/src/Lattice.Node/bin/Release/net10.0/lattice.dll"
+lattice() { dotnet "$dll" "$@"; }
 
-echo "== lattice inspect tests/fixtures/wat/bench.wasm"
-lattice inspect tests/fixtures/wat/bench.wasm
-echo
-echo "== lattice run tests/fixtures/c/hello.wasm"
-lattice run tests/fixtures/c/hello.wasm
-echo
-echo "== lattice call --wasm tests/fixtures/wat/types.wasm lattice:fixtures/types.echo-record '{\"x\":1,\"y\":-2,\"label\":\"p\"}'"
-lattice call --wasm tests/fixtures/wat/types.wasm lattice:fixtures/types.echo-record '{"x":1,"y":-2,"label":"p"}'
+log="$(mktemp -t lattice-host.XXXXXX.log)"
+lattice up >"$log.out" 2>"$log" &
+host=$!
+stop() { kill -TERM "$host" 2>/dev/null || true; wait "$host" 2>/dev/null || true; }
+trap stop INT TERM
+trap 'stop; rm -f "$log" "$log.out"' EXIT
+
+for _ in $(seq 120); do
+  grep -q '^host ' "$log.out" 2>/dev/null && break
+  if ! kill -0 "$host" 2>/dev/null; then cat "$log" "$log.out" >&2; exit 1; fi
+  sleep 0.5
+done
+cat "$log.out"
+
+echo "== lattice component start bench tests/fixtures/wat/bench.wasm --instances 2"
+lattice component start bench tests/fixtures/wat/bench.wasm --instances 2
+echo "== lattice call bench add 2 3"
+lattice call bench add 2 3
+echo "== lattice get inventory"
+lattice get inventory
+
+cat <<EOT
+
+The host is up (its log: $log). In another terminal:
+  alias lattice='dotnet $dll'
+  lattice call bench add 2 3          # through the lattice, on any instance
+  lattice get hosts                   # or: cluster show, get inventory, cluster-sharding region-stats -r component
+Ctrl-C here stops the host (graceful leave).
+EOT
+wait "$host"

@@ -16,6 +16,9 @@ if [ -z "${LATTICE_CORPUS:-}" ] && [ -f ../shared/corpus/cases.json ]; then
   export LATTICE_CORPUS="$PWD/../shared/corpus/cases.json"
 fi
 
+# The docker-compose.yml check runs Debian's `docker-compose config` (no daemon needed).
+command -v docker-compose >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; } || sudo sh -c 'apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null'
+
 results="$PWD/artifacts/test-results"
 rm -rf "$results"
 dotnet build LatticeActors.sln -c Release -warnaserror -nologo -v quiet

@@ -27,7 +27,9 @@ internal static class LatticeProcess
 
     public static LatticeResult Run(params string[] args) => Run((IEnumerable<string>)args);
 
-    public static LatticeResult Run(IEnumerable<string> args)
+    public static LatticeResult Run(IEnumerable<string> args) => Run(args, null);
+
+    public static LatticeResult Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -41,6 +43,9 @@ internal static class LatticeProcess
         start.ArgumentList.Add(Dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["LATTICE_CACHE_DIR"] = CacheDir;
+        // Ops commands default to $LATTICE_HOST: a developer's own setting must not leak into tests.
+        start.Environment.Remove("LATTICE_HOST");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
