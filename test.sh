@@ -16,8 +16,16 @@ if [ -z "${LATTICE_CORPUS:-}" ] && [ -f ../shared/corpus/cases.json ]; then
   export LATTICE_CORPUS="$PWD/../shared/corpus/cases.json"
 fi
 
-# The docker-compose.yml check runs Debian's `docker-compose config` (no daemon needed).
-command -v docker-compose >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; } || sudo sh -c 'apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null'
+# Debian packages the tests use for real: docker-compose (to validate docker-compose.yml with
+# `docker-compose config`; no daemon needed) and postgresql (the lattice on a real PostgreSQL; the
+# tests start and stop their own throwaway server on a free loopback port).
+missing=()
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  install="apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing[*]} >/dev/null"
+  if [ "$(id -u)" = 0 ]; then sh -c "$install"; else sudo sh -c "$install"; fi
+fi
 
 results="$PWD/artifacts/test-results"
 rm -rf "$results"
