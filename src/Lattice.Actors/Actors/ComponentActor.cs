@@ -9,6 +9,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Lattice.Model;
 using Lattice.Wasi;
@@ -46,6 +47,9 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     protected override void PreStart()
     {
         _host.Router.Tell(new RegisterInstance(_componentId, _entityId, Self));
+        var mediator = DistributedPubSub.Get(Context.System).Mediator;
+        mediator.Tell(new Subscribe(AnnounceRequest.Topic, Self));
+        Announce(up: true);
         // The view answers at once if it has a state, else as soon as it gets one, then pushes every
         // change: the first state starts the load, later ones keep links and configs current.
         _host.View.Tell(new LatticeView.Listen(Self));
@@ -54,6 +58,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     protected override void PostStop()
     {
         _host.Router.Tell(new UnregisterInstance(_componentId, Self));
+        Announce(up: false);
         _instance?.Dispose();
         _linker?.Dispose();
         _stdout?.Dispose();
@@ -63,6 +68,8 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     private void Loading()
     {
         var fetching = false;
+        Receive<AnnounceRequest>(_ => Announce(up: true));
+        Receive<SubscribeAck>(_ => { });
         Receive<StateReply>(r =>
         {
             // The first state starts the load; later ones (pushed because we listen) only refresh it.
@@ -119,6 +126,8 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
 
     private void Ready()
     {
+        Receive<AnnounceRequest>(_ => Announce(up: true));
+        Receive<SubscribeAck>(_ => { });
         Receive<StateReply>(r => { if (r.State.Version >= _state.Version) _state = r.State; });
         Receive<InstanceInvoke>(m => Answer(m, Invoke(m.Call)));
         Receive<EnsureInstance>(_ => { });
@@ -132,6 +141,8 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
 
     private void NotDeployed()
     {
+        Receive<AnnounceRequest>(_ => { });
+        Receive<SubscribeAck>(_ => { });
         Receive<StateReply>(r =>
         {
             if (!r.State.Components.ContainsKey(_componentId)) return;
@@ -145,11 +156,17 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
 
     private void Broken(string reason)
     {
+        Receive<AnnounceRequest>(_ => { });
+        Receive<SubscribeAck>(_ => { });
         Receive<StateReply>(_ => { });
         Receive<InstanceInvoke>(m => Answer(m, InvokeReply.Fail(CallFailureKind.Trap, $"instance {_entityId} cannot start: {reason}")));
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
     }
+
+    /// <summary>Tells every host's router where this instance is (or that it is gone).</summary>
+    private void Announce(bool up) =>
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Publish(InstanceAnnounce.Topic, new InstanceAnnounce(_componentId, _entityId, Self, up)));
 
     private void Answer(InstanceInvoke call, InvokeReply reply)
     {

@@ -1,13 +1,17 @@
 // This host's entry point for calls: picks an instance and bounds the queue.
 //
 // Placement of instances belongs to cluster sharding; the router only chooses among them. Instances
-// register with the router of the host they run on, so a call finds a local instance without any
-// network hop and without the shard region (same-host calls skip the network); the least busy local
-// instance wins. With no local instance, calls go round-robin through the component shard region to
-// whichever host owns each instance. Every component has a bounded budget of calls in flight through
-// this router (instances × (1 + queue-per-instance)); past it a call fails fast as "overloaded"
-// instead of queueing without limit.
+// register with the router of the host they run on, and announce themselves to every other host's
+// router (DistributedPubSub), so a router knows the actor of every instance: a call goes straight to
+// a local instance if there is one (no network hop, no shard region), otherwise straight to the
+// least busy remote instance (one network hop, like a plain remote ask, instead of region -> remote
+// region -> shard -> entity). Until a router has heard of any instance of a component (it just
+// started), calls go round-robin through the shard region. Instances on a host that dies are
+// dropped when the remote watch fires. Every component has a bounded budget of calls in flight
+// through this router (instances × (1 + queue-per-instance)); past it a call fails fast as
+// "overloaded" instead of queueing without limit.
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Lattice.Model;
 
 namespace Lattice.Actors;
@@ -17,22 +21,23 @@ internal sealed class InvocationRouter : ReceiveActor, IWithTimers
     private readonly Dictionary<long, Pending> _pending = [];
     private long _lastCallId;
 
-    private sealed record Pending(string ComponentId, Local? Local);
+    private sealed record Pending(string ComponentId, Known? Instance);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     private readonly IActorRef _view;
     private readonly int _queuePerInstance;
-    private readonly Dictionary<string, List<Local>> _local = [];
+    private readonly Dictionary<string, List<Known>> _known = [];
     private readonly Dictionary<string, int> _inFlight = [];
     private readonly Dictionary<string, int> _next = [];
     private IActorRef _region = ActorRefs.Nobody;
     private LatticeState _state = LatticeState.Empty;
 
-    private sealed class Local(string entityId, IActorRef actor)
+    private sealed class Known(string entityId, IActorRef actor, bool isLocal)
     {
         public string EntityId { get; } = entityId;
         public IActorRef Actor { get; } = actor;
+        public bool IsLocal { get; } = isLocal;
         public int InFlight { get; set; }
     }
 
@@ -42,12 +47,14 @@ internal sealed class InvocationRouter : ReceiveActor, IWithTimers
         _queuePerInstance = queuePerInstance;
         Receive<UseRegion>(u => _region = u.Region);
         Receive<StateReply>(r => { if (r.State.Version >= _state.Version) _state = r.State; });
-        Receive<RegisterInstance>(r =>
+        Receive<RegisterInstance>(r => Add(r.ComponentId, r.EntityId, r.Instance, isLocal: true));
+        Receive<InstanceAnnounce>(a =>
         {
-            if (!_local.TryGetValue(r.ComponentId, out var list)) _local[r.ComponentId] = list = [];
-            list.Add(new Local(r.EntityId, r.Instance));
-            Context.Watch(r.Instance);
+            if (a.Instance.Path.Address.HasLocalScope || a.Instance.Path.Address == _self) return; // our own: registered directly
+            if (a.Up) Add(a.ComponentId, a.EntityId, a.Instance, isLocal: false);
+            else Remove(a.Instance);
         });
+        Receive<SubscribeAck>(_ => { });
         Receive<UnregisterInstance>(u => Remove(u.Instance));
         Receive<Terminated>(t => Remove(t.ActorRef));
         Receive<InvokeJson>(Route);
@@ -56,16 +63,32 @@ internal sealed class InvocationRouter : ReceiveActor, IWithTimers
             if (!_pending.Remove(d.CallId, out var p)) return; // already counted (answer and expiry race)
             Timers.Cancel(d.CallId);
             if (_inFlight.TryGetValue(p.ComponentId, out var n)) _inFlight[p.ComponentId] = Math.Max(0, n - 1);
-            if (p.Local is not null) p.Local.InFlight = Math.Max(0, p.Local.InFlight - 1);
+            if (p.Instance is not null) p.Instance.InFlight = Math.Max(0, p.Instance.InFlight - 1);
         });
         Receive<GetInventory>(_ => Sender.Tell(new InventoryReply(
-            _local.SelectMany(kv => kv.Value.Select(l => new InventoryEntry(kv.Key, l.EntityId))).OrderBy(e => e.EntityId).ToList())));
+            _known.SelectMany(kv => kv.Value.Where(k => k.IsLocal).Select(l => new InventoryEntry(kv.Key, l.EntityId))).OrderBy(e => e.EntityId).ToList())));
     }
 
     public static Props Props(IActorRef view, int queuePerInstance) =>
         Akka.Actor.Props.Create(() => new InvocationRouter(view, queuePerInstance));
 
-    protected override void PreStart() => _view.Tell(new LatticeView.Listen(Self));
+    private readonly Address _self = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
+
+    protected override void PreStart()
+    {
+        _view.Tell(new LatticeView.Listen(Self));
+        var mediator = DistributedPubSub.Get(Context.System).Mediator;
+        mediator.Tell(new Subscribe(InstanceAnnounce.Topic, Self));
+        mediator.Tell(new Publish(AnnounceRequest.Topic, AnnounceRequest.Instance)); // learn of instances started before us
+    }
+
+    private void Add(string componentId, string entityId, IActorRef instance, bool isLocal)
+    {
+        if (!_known.TryGetValue(componentId, out var list)) _known[componentId] = list = [];
+        if (list.Any(k => k.Actor.Equals(instance))) return;
+        list.Add(new Known(entityId, instance, isLocal));
+        Context.Watch(instance);
+    }
 
     private void Route(InvokeJson call)
     {
@@ -90,13 +113,13 @@ internal sealed class InvocationRouter : ReceiveActor, IWithTimers
 
         IActorRef target;
         string entityId;
-        Local? local = null;
-        if (_local.TryGetValue(call.ComponentId, out var locals) && locals.Count > 0)
+        Known? chosen = null;
+        if (_known.TryGetValue(call.ComponentId, out var known) && known.Count > 0)
         {
-            local = locals.MinBy(l => l.InFlight)!;
-            local.InFlight++;
-            target = local.Actor;
-            entityId = local.EntityId;
+            chosen = known.Where(k => k.IsLocal).MinBy(k => k.InFlight) ?? known.MinBy(k => k.InFlight)!;
+            chosen.InFlight++;
+            target = chosen.Actor;
+            entityId = chosen.EntityId;
         }
         else
         {
@@ -107,7 +130,7 @@ internal sealed class InvocationRouter : ReceiveActor, IWithTimers
         }
 
         var id = ++_lastCallId;
-        _pending[id] = new Pending(call.ComponentId, local);
+        _pending[id] = new Pending(call.ComponentId, chosen);
         target.Forward(new InstanceInvoke(entityId, call, id, Self));
         // If the instance never answers (its host died mid-call), the caller's ask times out on its
         // own; this returns the call's share of the budget.
@@ -116,7 +139,7 @@ internal sealed class InvocationRouter : ReceiveActor, IWithTimers
 
     private void Remove(IActorRef actor)
     {
-        foreach (var list in _local.Values) list.RemoveAll(l => l.Actor.Equals(actor));
+        foreach (var list in _known.Values) list.RemoveAll(l => l.Actor.Equals(actor));
     }
 
     internal sealed record UseRegion(IActorRef Region);

@@ -20,3 +20,16 @@ internal sealed record GetInventory
 }
 
 internal sealed record InventoryReply(IReadOnlyList<InventoryEntry> Instances);
+
+/// <summary>Published by every instance when it starts (Up) and stops, and again on request.</summary>
+public sealed record InstanceAnnounce(string ComponentId, string EntityId, IActorRef Instance, bool Up) : ILatticeMessage
+{
+    public const string Topic = "lattice-instances";
+}
+
+/// <summary>Published by a router that just started: every instance announces itself again.</summary>
+public sealed record AnnounceRequest : ILatticeMessage
+{
+    public const string Topic = "lattice-instance-queries";
+    public static readonly AnnounceRequest Instance = new();
+}

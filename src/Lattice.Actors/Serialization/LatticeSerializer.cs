@@ -39,7 +39,8 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         ("q.state", typeof(GetLatticeState)), ("r.state", typeof(StateReply)), ("r.command", typeof(CommandReply)),
         ("pub.state", typeof(LatticeStateChanged)), ("env.command", typeof(LatticeCommandEnvelope)),
         ("call.json", typeof(InvokeJson)), ("r.call", typeof(InvokeReply)),
-        ("i.invoke", typeof(InstanceInvoke)), ("r.done", typeof(CallDone)), ("i.ensure", typeof(EnsureInstance)), ("i.retire", typeof(RetireInstance)),
+        ("i.invoke", typeof(InstanceInvoke)), ("r.done", typeof(CallDone)),
+        ("i.announce", typeof(InstanceAnnounce)), ("i.announce-req", typeof(AnnounceRequest)), ("i.ensure", typeof(EnsureInstance)), ("i.retire", typeof(RetireInstance)),
         ("p.request", typeof(ProviderRequest)), ("p.result", typeof(ProviderResult)),
         ("p.invoke", typeof(ProviderInvoke)), ("p.ensure", typeof(EnsureProvider)), ("p.retire", typeof(RetireProvider)),
     ];
@@ -61,6 +62,8 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         CommandReply r => MessagePackSerializer.Serialize(new CommandReplyWire(r.State is null ? null : StateSnapshot.From(r.State), r.Error), Options),
         LatticeStateChanged c => MessagePackSerializer.Serialize(new StateReplyWire(StateSnapshot.From(c.State)), Options),
         LatticeCommandEnvelope e => MessagePackSerializer.Serialize(new CommandWire(Manifest(e.Command), ToBinary(e.Command)), Options),
+        InstanceAnnounce a => MessagePackSerializer.Serialize(new AnnounceWire(a.ComponentId, a.EntityId,
+            Akka.Serialization.Serialization.SerializedActorPath(a.Instance), a.Up), Options),
         InstanceInvoke i => MessagePackSerializer.Serialize(new InvokeWire(i.EntityId, i.Call, i.CallId,
             i.Router is null ? null : Akka.Serialization.Serialization.SerializedActorPath(i.Router)), Options),
         _ => MessagePackSerializer.Serialize(obj.GetType(), obj, Options),
@@ -76,6 +79,11 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         {
             var w = Deserialize<CommandReplyWire>(bytes);
             return new CommandReply(w.State?.ToState(), w.Error);
+        }
+        if (type == typeof(InstanceAnnounce))
+        {
+            var w = Deserialize<AnnounceWire>(bytes);
+            return new InstanceAnnounce(w.ComponentId, w.EntityId, system.Provider.ResolveActorRef(w.Instance), w.Up);
         }
         if (type == typeof(InstanceInvoke))
         {
@@ -96,6 +104,7 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
     internal sealed record StateReplyWire(StateSnapshot State);
     internal sealed record CommandReplyWire(StateSnapshot? State, string? Error);
     internal sealed record CommandWire(string Tag, byte[] Payload);
+    internal sealed record AnnounceWire(string ComponentId, string EntityId, string Instance, bool Up);
     internal sealed record InvokeWire(string EntityId, InvokeJson Call, long CallId, string? Router);
 }
 
