@@ -49,6 +49,8 @@ public sealed class LatticeClient
         TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var t = timeout ?? Options.CallTimeout;
+        // The continuation is deliberately not awaited inline: completing the caller on the actor
+        // thread that resolved the ask measured ~250 µs per same-host call instead of ~14 µs.
         var reply = await _router.Ask<InvokeReply>(new InvokeJson(componentId, function, jsonArgs.ToArray(), t), t + TimeSpan.FromSeconds(2), cancellationToken)
             .ContinueWith(task => task.IsCompletedSuccessfully ? task.Result
                 : new InvokeReply(null, CallFailureKind.Timeout, $"no answer from '{componentId}' within {t.TotalSeconds:0.#} s"), cancellationToken);
