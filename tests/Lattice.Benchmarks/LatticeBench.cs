@@ -40,6 +40,11 @@ internal static class LatticeBench
             await a.Runtime.Client.SendAsync(new StartComponent(new ComponentSpec("remote", sha, 1, PlacementLabels: new Dictionary<string, string> { ["role"] = "worker" })));
             await Ready(a.Runtime.Client, "local");
             await Ready(a.Runtime.Client, "remote");
+            // A shard allocated before the second host registered sits on the wrong host until the
+            // next rebalance round moves it (placement labels): measure only once both are placed.
+            await Placed(a.Runtime, "local/0");
+            await Placed(b.Runtime, "remote/0");
+            await Ready(a.Runtime.Client, "remote");
 
             var routedLocal = await MeasureAsync("same-host routed call (add)", n, () => a.Runtime.Client.CallJsonAsync("local", "add", ["2", "3"]));
             var routedRemote = await MeasureAsync("cross-host routed call (add)", n / 4, () => a.Runtime.Client.CallJsonAsync("remote", "add", ["2", "3"]));
@@ -98,6 +103,16 @@ internal static class LatticeBench
             catch (LatticeCallException) { await Task.Delay(100); }
         }
         throw new TimeoutException($"{component} never became ready");
+    }
+
+    private static async Task Placed(LatticeRuntime host, string entityId)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if ((await host.InventoryAsync()).Any(e => e.EntityId == entityId)) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{entityId} was never placed on its host");
     }
 
     private static async Task<Measurement> MeasureAsync<T>(string name, int iterations, Func<Task<T>> op)

@@ -131,10 +131,27 @@ internal sealed class InvocationRouter : ReceiveActor, IWithTimers
 
         var id = ++_lastCallId;
         _pending[id] = new Pending(call.ComponentId, chosen);
-        target.Forward(new InstanceInvoke(entityId, call, id, Self));
-        // If the instance never answers (its host died mid-call), the caller's ask times out on its
-        // own; this returns the call's share of the budget.
-        Timers.StartSingleTimer(id, new CallDone(id), call.Timeout + TimeSpan.FromSeconds(1));
+        if (chosen is { IsLocal: true })
+        {
+            // Local: the instance answers the caller directly and reports back with a local message.
+            target.Forward(new InstanceInvoke(entityId, call, id, Self));
+            // If the instance never answers, the caller's ask times out on its own; this returns the
+            // call's share of the budget.
+            Timers.StartSingleTimer(id, new CallDone(id), call.Timeout + TimeSpan.FromSeconds(1));
+        }
+        else
+        {
+            // Remote (or through the region): relay the reply here, so completion costs a local hop
+            // rather than a second message across the network.
+            var sender = Sender;
+            var self = Self;
+            target.Ask<InvokeReply>(new InstanceInvoke(entityId, call), call.Timeout).ContinueWith(t =>
+            {
+                sender.Tell(t.IsCompletedSuccessfully ? t.Result
+                    : InvokeReply.Fail(CallFailureKind.Timeout, $"no answer from '{call.ComponentId}' ({entityId}) within {call.Timeout.TotalSeconds:0.#} s"));
+                self.Tell(new CallDone(id));
+            }, TaskContinuationOptions.ExecuteSynchronously);
+        }
     }
 
     private void Remove(IActorRef actor)

@@ -5,8 +5,9 @@
 // satisfy the component's placement labels (`--label zone=a` becomes the cluster role "zone=a"),
 // that holds the fewest shards: instances of one component spread over the eligible hosts. When no
 // host is eligible the shard still goes somewhere (least loaded), with a warning, rather than
-// leaving calls unanswerable. No automatic rebalancing: moving a running instance costs a store
-// rebuild, so shards move only when their host leaves or dies.
+// leaving calls unanswerable; once an eligible host is there, the next rebalance round moves it.
+// Otherwise no rebalancing for load: moving a running instance costs a store rebuild, so shards
+// move only when their host leaves or dies, or when they sit on a host their labels exclude.
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
@@ -23,17 +24,7 @@ internal sealed class PlacementAllocationStrategy(ActorSystem system, Func<Latti
     public Task<IActorRef> AllocateShard(IActorRef requester, string shardId, IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations)
     {
         var labels = Placement(shardId);
-        var members = Cluster.Get(system).State.Members;
-        var self = Cluster.Get(system).SelfAddress;
-        bool Eligible(IActorRef region)
-        {
-            if (labels.Count == 0) return true;
-            var address = region.Path.Address.HasGlobalScope ? region.Path.Address : self;
-            var member = members.FirstOrDefault(m => m.Address == address);
-            return member is not null && labels.All(kv => member.Roles.Contains($"{kv.Key}={kv.Value}"));
-        }
-
-        var eligible = currentShardAllocations.Where(kv => Eligible(kv.Key)).ToList();
+        var eligible = currentShardAllocations.Where(kv => labels.Count == 0 || Eligible(kv.Key, labels)).ToList();
         if (eligible.Count == 0)
         {
             _log.Warning("no host has the labels {0} required by shard {1}; placing it on the least loaded host",
@@ -46,8 +37,28 @@ internal sealed class PlacementAllocationStrategy(ActorSystem system, Func<Latti
         return Task.FromResult(chosen);
     }
 
-    public Task<IImmutableSet<string>> Rebalance(IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations, IImmutableSet<string> rebalanceInProgress) =>
-        Task.FromResult<IImmutableSet<string>>(ImmutableHashSet<string>.Empty);
+    public Task<IImmutableSet<string>> Rebalance(IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations, IImmutableSet<string> rebalanceInProgress)
+    {
+        // Only shards placed on a host their labels exclude, and only when an eligible host exists.
+        var misplaced = ImmutableHashSet.CreateBuilder<string>();
+        foreach (var (region, shards) in currentShardAllocations)
+            foreach (var shard in shards)
+            {
+                if (rebalanceInProgress.Contains(shard)) continue;
+                var labels = Placement(shard);
+                if (labels.Count == 0 || Eligible(region, labels)) continue;
+                if (currentShardAllocations.Keys.Any(r => Eligible(r, labels))) misplaced.Add(shard);
+            }
+        return Task.FromResult<IImmutableSet<string>>(misplaced.ToImmutable());
+    }
+
+    private bool Eligible(IActorRef region, IReadOnlyDictionary<string, string> labels)
+    {
+        var cluster = Cluster.Get(system);
+        var address = region.Path.Address.HasGlobalScope ? region.Path.Address : cluster.SelfAddress;
+        var member = cluster.State.Members.FirstOrDefault(m => m.Address == address);
+        return member is not null && labels.All(kv => member.Roles.Contains($"{kv.Key}={kv.Value}"));
+    }
 
     private IReadOnlyDictionary<string, string> Placement(string shardId)
     {
