@@ -28,17 +28,13 @@ internal sealed class LatticeView : ReceiveActor, IWithTimers
         Receive<Listen>(l =>
         {
             _listeners.Add(l.Listener);
+            Context.Watch(l.Listener); // instances come and go: forget them when they stop
             if (_loaded) l.Listener.Tell(new StateReply(_state));
         });
-        Receive<AwaitLoaded>(_ =>
-        {
-            if (_loaded) Sender.Tell(new StateReply(_state));
-            else _waiting.Add(Sender);
-        });
+        Receive<Terminated>(t => _listeners.Remove(t.ActorRef));
     }
 
-    private readonly List<IActorRef> _waiting = [];
-    private readonly List<IActorRef> _listeners = [];
+    private readonly HashSet<IActorRef> _listeners = [];
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -63,8 +59,6 @@ internal sealed class LatticeView : ReceiveActor, IWithTimers
             _loaded = true;
             Timers.Cancel("refresh");
             Timers.StartPeriodicTimer("refresh", Refresh.Instance, TimeSpan.FromSeconds(5)); // heals lost publications
-            foreach (var w in _waiting) w.Tell(new StateReply(_state));
-            _waiting.Clear();
         }
     }
 
@@ -82,9 +76,4 @@ internal sealed class LatticeView : ReceiveActor, IWithTimers
     /// <summary>Local actors (the router) that want every new state pushed to them.</summary>
     internal sealed record Listen(IActorRef Listener);
 
-    /// <summary>Answered once the view has a state from the singleton.</summary>
-    internal sealed record AwaitLoaded
-    {
-        public static readonly AwaitLoaded Instance = new();
-    }
 }

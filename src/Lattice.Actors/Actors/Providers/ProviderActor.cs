@@ -21,7 +21,8 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
         _providerId = providerId;
         _host = host;
         _catalog = catalog;
-        Receive<StateReply>(Start);
+        Receive<StateReply>(TryStart);
+        Receive<RetireProvider>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -30,16 +31,21 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
     public static Props Props(string providerId, ComponentHost host, ProviderCatalog catalog) =>
         Akka.Actor.Props.Create(() => new ProviderActor(providerId, host, catalog)).WithDispatcher(ComponentActor.Dispatcher);
 
-    protected override void PreStart() =>
-        _host.View.Ask<StateReply>(LatticeView.AwaitLoaded.Instance, TimeSpan.FromSeconds(30)).PipeTo(Self);
+    // The view answers at once if it has a state, else when it gets one, then pushes every change.
+    protected override void PreStart() => _host.View.Tell(new LatticeView.Listen(Self));
 
     protected override void PostStop() => _backend?.Dispose();
 
-    private void Start(StateReply reply)
+    private void TryStart(StateReply reply)
     {
+        if (!reply.State.Providers.TryGetValue(_providerId, out var spec))
+        {
+            // Gone, or this host's view is behind the command that started us: wait for a newer state.
+            _host.View.Tell(LatticeView.RefreshNow.Instance);
+            return;
+        }
         string? problem = null;
-        if (!reply.State.Providers.TryGetValue(_providerId, out var spec)) problem = $"no provider '{_providerId}' in the lattice";
-        else if (_catalog.ByKind(spec.Kind) is not { } kind) problem = $"this host has no provider kind '{spec.Kind}'";
+        if (_catalog.ByKind(spec.Kind) is not { } kind) problem = $"this host has no provider kind '{spec.Kind}'";
         else
         {
             try
