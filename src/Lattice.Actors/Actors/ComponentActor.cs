@@ -168,11 +168,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     private void Announce(bool up) =>
         DistributedPubSub.Get(Context.System).Mediator.Tell(new Publish(InstanceAnnounce.Topic, new InstanceAnnounce(_componentId, _entityId, Self, up)));
 
-    private void Answer(InstanceInvoke call, InvokeReply reply)
-    {
-        Sender.Tell(reply);
-        call.Router?.Tell(new CallDone(call.CallId));
-    }
+    private void Answer(InstanceInvoke call, InvokeReply reply) => Sender.Tell(reply);
 
     /// <summary>Passivating with remember-entities on removes the instance from the remembered set.</summary>
     private void Retire() => Context.Parent.Tell(new Passivate(PoisonPill.Instance));

@@ -17,6 +17,7 @@ internal sealed class ComponentHost : IDisposable
         Options = options;
         Artifacts = artifacts;
         Providers = providers;
+        Directory = new InstanceDirectory(options.QueuePerInstance);
         Cache = new ComponentCache(Engine, Path.Combine(options.DataDirectory, "components"));
     }
 
@@ -33,6 +34,12 @@ internal sealed class ComponentHost : IDisposable
     public ComponentCache Cache { get; }
     public ArtifactStore Artifacts { get; }
     public ProviderCatalog Providers { get; }
+
+    /// <summary>Which instances exist and how busy they are (see InstanceDirectory).</summary>
+    public InstanceDirectory Directory { get; }
+
+    /// <summary>This host's component shard region (set at start-up).</summary>
+    public IActorRef Region { get; set; } = ActorRefs.Nobody;
 
     /// <summary>This host's provider shard region (set at start-up).</summary>
     public IActorRef ProviderRegion { get; set; } = ActorRefs.Nobody;

@@ -11,15 +11,15 @@ namespace Lattice.Actors;
 public sealed class LatticeClient
 {
     private readonly IActorRef _state;
-    private readonly IActorRef _router;
+    private readonly ComponentHost _host;
 
-    internal LatticeClient(ActorSystem system, IActorRef state, IActorRef router, ArtifactStore artifacts, LatticeHostOptions options)
+    internal LatticeClient(ActorSystem system, IActorRef state, ComponentHost host)
     {
         System = system;
         _state = state;
-        _router = router;
-        Artifacts = artifacts;
-        Options = options;
+        _host = host;
+        Artifacts = host.Artifacts;
+        Options = host.Options;
     }
 
     public ActorSystem System { get; }
@@ -49,11 +49,10 @@ public sealed class LatticeClient
         TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var t = timeout ?? Options.CallTimeout;
-        // The continuation is deliberately not awaited inline: completing the caller on the actor
-        // thread that resolved the ask measured ~250 µs per same-host call instead of ~14 µs.
-        var reply = await _router.Ask<InvokeReply>(new InvokeJson(componentId, function, jsonArgs.ToArray(), t), t + TimeSpan.FromSeconds(2), cancellationToken)
-            .ContinueWith(task => task.IsCompletedSuccessfully ? task.Result
-                : new InvokeReply(null, CallFailureKind.Timeout, $"no answer from '{componentId}' within {t.TotalSeconds:0.#} s"), cancellationToken);
+        // Straight from here to the chosen instance (local first): no hop through the router actor.
+        var call = new InvokeJson(componentId, function, jsonArgs.ToArray(), t);
+        var (lease, failure) = _host.Directory.Reserve(_host.CurrentState, call, _host.Region);
+        var reply = failure ?? await _host.Directory.CallAsync(lease, call, cancellationToken);
         if (reply.Failure is { } kind) throw new LatticeCallException(kind, reply.Error ?? kind.ToString());
         return reply.Json ?? "null";
     }

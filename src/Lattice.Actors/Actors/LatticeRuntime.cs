@@ -21,7 +21,7 @@ public sealed class LatticeRuntime : IDisposable
         _host = host;
         _router = router;
         Region = region;
-        Client = new LatticeClient(system, stateProxy, router, host.Artifacts, host.Options);
+        Client = new LatticeClient(system, stateProxy, host);
     }
 
     public ActorSystem System { get; }
@@ -46,7 +46,7 @@ public sealed class LatticeRuntime : IDisposable
         var host = new ComponentHost(options, new ArtifactStore(options), providers);
         var stateProxy = system.ActorOf(ClusterSingletonProxy.Props("/user/lattice-state", ClusterSingletonProxySettings.Create(system)), "lattice-state-proxy");
         host.View = system.ActorOf(LatticeView.Props(stateProxy, state => host.CurrentState = state), "lattice-view");
-        host.Router = system.ActorOf(InvocationRouter.Props(host.View, options.QueuePerInstance), "lattice-router");
+        host.Router = system.ActorOf(InvocationRouter.Props(host.View, host.Directory), "lattice-router");
 
         var region = await ClusterSharding.Get(system).StartAsync(ComponentRegion,
             entityId => ComponentActor.Props(entityId, host),
@@ -55,6 +55,7 @@ public sealed class LatticeRuntime : IDisposable
             new PlacementAllocationStrategy(system, () => host.CurrentState),
             PoisonPill.Instance);
         host.Router.Tell(new InvocationRouter.UseRegion(region));
+        host.Region = region;
         host.ProviderRegion = await ClusterSharding.Get(system).StartAsync(ProviderRegion,
             providerId => ProviderActor.Props(providerId, host, providers),
             ClusterShardingSettings.Create(system),

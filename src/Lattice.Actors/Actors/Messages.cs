@@ -37,12 +37,8 @@ public interface IInstanceMessage : ILatticeMessage
     string EntityId { get; }
 }
 
-/// <summary>
-/// A call routed to a specific instance. The instance answers the original caller directly (the
-/// router forwards, it does not wait) and then tells <see cref="Router"/> that call
-/// <see cref="CallId"/> is done, so the router's in-flight budget stays exact without a second ask.
-/// </summary>
-public sealed record InstanceInvoke(string EntityId, InvokeJson Call, long CallId = 0, Akka.Actor.IActorRef? Router = null) : IInstanceMessage;
+/// <summary>A call routed to a specific instance, which answers the sender.</summary>
+public sealed record InstanceInvoke(string EntityId, InvokeJson Call) : IInstanceMessage;
 
 /// <summary>Makes an instance entity start (remember-entities keeps it) without a call.</summary>
 public sealed record EnsureInstance(string EntityId) : IInstanceMessage;

@@ -8,8 +8,6 @@ internal sealed record RegisterInstance(string ComponentId, string EntityId, IAc
 
 internal sealed record UnregisterInstance(string ComponentId, IActorRef Instance);
 
-/// <summary>Sent by an instance (possibly on another host) when it answered call <see cref="CallId"/>.</summary>
-public sealed record CallDone(long CallId) : ILatticeMessage;
 
 /// <summary>What one host runs, for `get inventory`.</summary>
 public sealed record InventoryEntry(string ComponentId, string EntityId);

@@ -39,7 +39,7 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         ("q.state", typeof(GetLatticeState)), ("r.state", typeof(StateReply)), ("r.command", typeof(CommandReply)),
         ("pub.state", typeof(LatticeStateChanged)), ("env.command", typeof(LatticeCommandEnvelope)),
         ("call.json", typeof(InvokeJson)), ("r.call", typeof(InvokeReply)),
-        ("i.invoke", typeof(InstanceInvoke)), ("r.done", typeof(CallDone)),
+        ("i.invoke", typeof(InstanceInvoke)),
         ("i.announce", typeof(InstanceAnnounce)), ("i.announce-req", typeof(AnnounceRequest)), ("i.ensure", typeof(EnsureInstance)), ("i.retire", typeof(RetireInstance)),
         ("p.request", typeof(ProviderRequest)), ("p.result", typeof(ProviderResult)),
         ("p.invoke", typeof(ProviderInvoke)), ("p.ensure", typeof(EnsureProvider)), ("p.retire", typeof(RetireProvider)),
@@ -64,8 +64,6 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         LatticeCommandEnvelope e => MessagePackSerializer.Serialize(new CommandWire(Manifest(e.Command), ToBinary(e.Command)), Options),
         InstanceAnnounce a => MessagePackSerializer.Serialize(new AnnounceWire(a.ComponentId, a.EntityId,
             Akka.Serialization.Serialization.SerializedActorPath(a.Instance), a.Up), Options),
-        InstanceInvoke i => MessagePackSerializer.Serialize(new InvokeWire(i.EntityId, i.Call, i.CallId,
-            i.Router is null ? null : Akka.Serialization.Serialization.SerializedActorPath(i.Router)), Options),
         _ => MessagePackSerializer.Serialize(obj.GetType(), obj, Options),
     };
 
@@ -85,11 +83,6 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
             var w = Deserialize<AnnounceWire>(bytes);
             return new InstanceAnnounce(w.ComponentId, w.EntityId, system.Provider.ResolveActorRef(w.Instance), w.Up);
         }
-        if (type == typeof(InstanceInvoke))
-        {
-            var w = Deserialize<InvokeWire>(bytes);
-            return new InstanceInvoke(w.EntityId, w.Call, w.CallId, w.Router is null ? null : system.Provider.ResolveActorRef(w.Router));
-        }
         if (type == typeof(LatticeCommandEnvelope))
         {
             var w = Deserialize<CommandWire>(bytes);
@@ -105,7 +98,6 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
     internal sealed record CommandReplyWire(StateSnapshot? State, string? Error);
     internal sealed record CommandWire(string Tag, byte[] Payload);
     internal sealed record AnnounceWire(string ComponentId, string EntityId, string Instance, bool Up);
-    internal sealed record InvokeWire(string EntityId, InvokeJson Call, long CallId, string? Router);
 }
 
 /// <summary>
