@@ -1,3 +1,4 @@
+using Lattice.Wasm;
 using System.CommandLine;
 using Lattice.Node.Cli;
 

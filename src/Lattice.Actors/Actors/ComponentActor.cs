@@ -175,7 +175,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
 
     private InvokeReply Invoke(InvokeJson call)
     {
-        var (iface, func) = FunctionName.Split(call.Function);
+        var (iface, func) = ExportName.Parse(call.Function);
         ComponentFunction function;
         try { function = _instance!.Instance.GetFunction(iface, func); }
         catch (ExportNotFoundException e) { return InvokeReply.Fail(CallFailureKind.NotFound, e.Message); }
@@ -212,19 +212,4 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
 
     private sealed record ArtifactLoaded(ComponentSpec Spec, LatticeState State, byte[] Bytes);
     private sealed record LoadFailed(string Reason);
-}
-
-/// <summary>Function names as the CLI writes them: <c>iface#func</c>, <c>ns:pkg/iface@1.0.0.func</c>, or a root <c>func</c>.</summary>
-public static class FunctionName
-{
-    public static (string Interface, string Function) Split(string name)
-    {
-        var hash = name.IndexOf('#');
-        if (hash >= 0) return (name[..hash], name[(hash + 1)..]);
-        var bracket = name.IndexOf('[');
-        if (bracket > 0 && name[bracket - 1] == '.') return (name[..(bracket - 1)], name[bracket..]);
-        if (!name.Contains('/')) return ("", name);
-        var dot = name.LastIndexOf('.');
-        return dot > name.IndexOf('/') ? (name[..dot], name[(dot + 1)..]) : ("", name);
-    }
 }

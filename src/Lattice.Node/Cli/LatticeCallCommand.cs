@@ -1,6 +1,7 @@
 // `lattice call COMPONENT_ID FUNCTION [ARG...]`: a call through the lattice, via any host's admin
 // API; that host's router prefers a local instance. Same FUNCTION notation and JSON as the local
 // `call --wasm` (chosen when --wasm is given), and the result is likewise one JSON value on stdout.
+using Lattice.Wasm;
 using System.CommandLine;
 using System.Globalization;
 using Lattice.Node.Admin;

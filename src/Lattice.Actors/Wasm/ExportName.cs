@@ -1,11 +1,9 @@
 // FUNCTION as written on the command line: `ns:pkg/iface@1.0.0.func`, `ns:pkg/iface.func`,
 // `iface#func`, `exports.[method]x.get-a` or a root export's bare name.
-using Lattice.Wasm;
-
-namespace Lattice.Node.Cli;
+namespace Lattice.Wasm;
 
 /// <summary>An exported function's interface ("" at the world root) and name.</summary>
-internal sealed record ExportName(string Interface, string Function)
+public sealed record ExportName(string Interface, string Function)
 {
     public static ExportName Parse(string text)
     {
