@@ -40,7 +40,7 @@ public sealed class LatticeRuntime : IDisposable
     public static async Task<LatticeRuntime> StartAsync(ActorSystem system, LatticeHostOptions options, ProviderCatalog providers, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(options.DataDirectory);
-        if (options.Database is null) EnableWal(options.SqliteFile);
+        EnableWal(options);
         await WarmJournalAsync(system, cancellationToken);
 
         var host = new ComponentHost(options, new ArtifactStore(options), providers);
@@ -72,12 +72,16 @@ public sealed class LatticeRuntime : IDisposable
         (await _router.Ask<InventoryReply>(GetInventory.Instance, TimeSpan.FromSeconds(5), cancellationToken)).Instances;
 
     /// <summary>
-    /// Several processes share one SQLite file in the dev cluster: WAL lets readers and the writer
-    /// proceed together (the connection string's Default Timeout is the busy timeout).
+    /// Several hosts may share one SQLite file (`lattice up --nodes`): WAL lets readers and the writer
+    /// proceed together (the connection string's Default Timeout is the busy timeout). The mode sticks
+    /// to the file. Nothing to do for PostgreSQL.
     /// </summary>
-    private static void EnableWal(string file)
+    private static void EnableWal(LatticeHostOptions options)
     {
-        using var connection = new SqliteConnection($"Data Source={file};Default Timeout=30");
+        if (!options.DatabaseProvider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase)) return;
+        var file = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+        if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir) Directory.CreateDirectory(dir);
+        using var connection = new SqliteConnection(options.ConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL";

@@ -8,7 +8,6 @@ using Lattice.Actors;
 using Lattice.Node.Admin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,7 +31,6 @@ internal static class LatticeHost
     public static (WebApplication App, LatticeNode Node) Build(HostSettings settings)
     {
         var options = settings.Options;
-        PrepareDatabase(options);
         var node = new LatticeNode(settings, HostIdentity.For(options));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -80,22 +78,5 @@ internal static class LatticeHost
         var app = builder.Build();
         AdminApi.Map(app);
         return (app, node);
-    }
-
-    /// <summary>
-    /// Several hosts may share one SQLite file (`up --nodes`): WAL lets readers and a writer work at
-    /// once; the connection string's Default Timeout is the busy timeout. The mode sticks to the file.
-    /// </summary>
-    private static void PrepareDatabase(LatticeHostOptions options)
-    {
-        Directory.CreateDirectory(options.DataDirectory);
-        if (!options.DatabaseProvider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase)) return;
-        var file = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
-        if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir) Directory.CreateDirectory(dir);
-        using var connection = new SqliteConnection(options.ConnectionString);
-        connection.Open();
-        using var wal = connection.CreateCommand();
-        wal.CommandText = "PRAGMA journal_mode=WAL;";
-        wal.ExecuteNonQuery();
     }
 }
