@@ -6,9 +6,8 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using Lattice.Actors;
 using Lattice.Actors.Providers;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Lattice.Providers.KeyValue;
 
@@ -22,8 +21,9 @@ internal sealed class SqlKeyValueStore : IProviderBackend
     public SqlKeyValueStore(ProviderContext context)
     {
         _provider = context.ProviderId;
-        _postgres = context.Host.DatabaseProvider.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase);
-        _connection = _postgres ? new NpgsqlConnection(context.Host.ConnectionString) : new SqliteConnection(context.Host.ConnectionString);
+        var database = new LatticeDatabase(context.Host);
+        _postgres = database.IsPostgres;
+        _connection = database.Connection();
         _connection.Open();
         Execute(_postgres
             ? "CREATE TABLE IF NOT EXISTS lattice_kv (provider TEXT NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL, value BYTEA NOT NULL, PRIMARY KEY (provider, bucket, key))"
@@ -111,19 +111,8 @@ internal sealed class SqlKeyValueStore : IProviderBackend
         command.ExecuteNonQuery();
     }
 
-    private DbCommand Command(string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value;
-            command.Parameters.Add(p);
-        }
-        return command;
-    }
+    private DbCommand Command(string sql, params (string Name, object Value)[] parameters) =>
+        LatticeDatabase.Command(_connection, sql, parameters);
 
     public void Dispose() => _connection.Dispose();
 }
