@@ -24,7 +24,6 @@ internal sealed class LatticeView : ReceiveActor, IWithTimers
         Receive<SubscribeAck>(_ => { });
         Receive<Refresh>(_ => _stateProxy.Tell(GetLatticeState.Instance));
         Receive<RefreshNow>(_ => _stateProxy.Tell(GetLatticeState.Instance));
-        Receive<GetLatticeState>(_ => Sender.Tell(new StateReply(_state)));
         Receive<Listen>(l =>
         {
             _listeners.Add(l.Listener);

@@ -100,7 +100,7 @@ public sealed unsafe class ComponentLinker : IDisposable
             store = ComponentStore.FromContext(context);
             var lifted = nargs == 0 ? [] : new WitValue[(int)nargs];
             for (var i = 0; i < lifted.Length; i++) lifted[i] = ValMarshal.Lift(&args[i], null, store, context);
-            var result = binding.Func(new HostCall(store, funcType, binding.Name), lifted);
+            var result = binding.Func(new HostCall(store, binding.Name), lifted);
             if (nresults > 0)
             {
                 if (result is null) throw new InvalidOperationException($"host function {binding.Name} returned no value but its type has a result");

@@ -26,26 +26,20 @@ internal static unsafe class ComponentTypes
         return new ComponentWorld(imports, exports);
     }
 
-    public static FunctionType ReadFunction(IntPtr funcType, IntPtr engine, ResourceNames? resources)
+    private static FunctionType ReadFunction(IntPtr funcType, ResourceNames resources)
     {
-        var own = resources is null ? new ResourceNames() : null;
-        try
+        var count = (int)Api.wasmtime_component_func_type_param_count(funcType);
+        var ps = new WitParam[count];
+        for (var i = 0; i < count; i++)
         {
-            var names = resources ?? own!;
-            var count = (int)Api.wasmtime_component_func_type_param_count(funcType);
-            var ps = new WitParam[count];
-            for (var i = 0; i < count; i++)
-            {
-                byte* name; nuint len; ValType t;
-                if (Api.wasmtime_component_func_type_param_nth(funcType, (nuint)i, &name, &len, &t) == 0)
-                    throw new ComponentException($"wasmtime returned no parameter {i}");
-                ps[i] = new WitParam(NativeError.Utf8(name, len), TakeValType(&t, names));
-            }
-            ValType r;
-            var result = Api.wasmtime_component_func_type_result(funcType, &r) != 0 ? TakeValType(&r, names) : null;
-            return new FunctionType(ps, result);
+            byte* name; nuint len; ValType t;
+            if (Api.wasmtime_component_func_type_param_nth(funcType, (nuint)i, &name, &len, &t) == 0)
+                throw new ComponentException($"wasmtime returned no parameter {i}");
+            ps[i] = new WitParam(NativeError.Utf8(name, len), TakeValType(&t, resources));
         }
-        finally { own?.Dispose(); }
+        ValType r;
+        var result = Api.wasmtime_component_func_type_result(funcType, &r) != 0 ? TakeValType(&r, resources) : null;
+        return new FunctionType(ps, result);
     }
 
     private delegate void ItemVisitor(string name, ComponentItem* item);
@@ -106,7 +100,7 @@ internal static unsafe class ComponentTypes
         switch (item->Kind)
         {
             case ItemKind.ComponentFunc:
-                return new WorldFunction(name, ReadFunction(item->Of, engine, resources));
+                return new WorldFunction(name, ReadFunction(item->Of, resources));
             case ItemKind.ComponentInstance:
                 var items = new List<WorldItem>();
                 ForEachInInstance(item->Of, engine, (n, i) => items.Add(ReadItem(n, i, engine, resources)));

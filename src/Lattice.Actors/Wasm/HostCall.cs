@@ -8,12 +8,9 @@ public delegate WitValue? HostFunc(HostCall call, WitValue[] args);
 /// <summary>What a host function knows about the call it is serving.</summary>
 public readonly ref struct HostCall
 {
-    private readonly IntPtr _funcType;
-
-    internal HostCall(ComponentStore store, IntPtr funcType, string name)
+    internal HostCall(ComponentStore store, string name)
     {
         Store = store;
-        _funcType = funcType;
         Name = name;
     }
 
@@ -24,7 +21,4 @@ public readonly ref struct HostCall
     public string Name { get; }
 
     public ResourceTable Resources => Store.Resources;
-
-    /// <summary>The function's WIT type as the calling component declares it (read on demand).</summary>
-    public FunctionType ReadType() => ComponentTypes.ReadFunction(_funcType, Store.Engine.Handle, resources: null);
 }

@@ -42,12 +42,6 @@ public sealed class ResourceTable
         return Get<T>(type, r.Rep);
     }
 
-    public bool TryGet(uint rep, out object? value)
-    {
-        value = rep < _entries.Count ? _entries[(int)rep]?.Value : null;
-        return value is not null;
-    }
-
     public object? Remove(uint rep)
     {
         if (rep == 0 || rep >= _entries.Count || _entries[(int)rep] is not { } e) return null;
