@@ -28,7 +28,6 @@ internal static class LatticeBench
         using var cache = new ComponentCache(engine, Path.Combine(Path.GetTempPath(), "lattice-bench-cache"));
         using var linker = new ComponentLinker(engine);
         using var direct = new RecyclingInstance(linker, cache.Load(bench));
-        var directCall = Measurement.Of("direct component call (add)", n, () => direct.Call("", "add", WitValue.U32(2), WitValue.U32(3)));
 
         var seedPort = FreePort();
         var a = await StartHost("a", seedPort, [], new Dictionary<string, string> { ["role"] = "caller" });
@@ -46,12 +45,18 @@ internal static class LatticeBench
             await Placed(b.Runtime, "remote/0");
             await Ready(a.Runtime.Client, "remote");
 
-            var routedLocal = await MeasureAsync("same-host routed call (add)", n, () => a.Runtime.Client.CallJsonAsync("local", "add", ["2", "3"]));
-            var routedRemote = await MeasureAsync("cross-host routed call (add)", n / 4, () => a.Runtime.Client.CallJsonAsync("remote", "add", ["2", "3"]));
-
             var echo = b.System.ActorOf(Props.Create(() => new Echo()), "echo");
             var remoteEcho = await a.System.ActorSelection($"akka.tcp://bench@127.0.0.1:{b.Port}/user/echo").ResolveOne(TimeSpan.FromSeconds(5));
-            var rawAsk = await MeasureAsync("raw Akka remote ask (same payload size)", n / 4, () => remoteEcho.Ask<InvokeReply>(new InvokeJson("remote", "add", ["2", "3"], TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(5)));
+
+            // Each pair is measured in alternating rounds, so drift on this noisy box (JIT tiering,
+            // cluster chatter after startup, neighbours) hits both sides of a ratio alike.
+            var local = await MeasureInterleavedAsync(n,
+                ("direct component call (add)", () => { direct.Call("", "add", WitValue.U32(2), WitValue.U32(3)); return Task.CompletedTask; }),
+                ("same-host routed call (add)", () => a.Runtime.Client.CallJsonAsync("local", "add", ["2", "3"])));
+            var remote = await MeasureInterleavedAsync(n / 4,
+                ("cross-host routed call (add)", () => a.Runtime.Client.CallJsonAsync("remote", "add", ["2", "3"])),
+                ("raw Akka remote ask (same payload size)", () => remoteEcho.Ask<InvokeReply>(new InvokeJson("remote", "add", ["2", "3"], TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(5))));
+            var (directCall, routedLocal, routedRemote, rawAsk) = (local[0], local[1], remote[0], remote[1]);
 
             Console.WriteLine($"Lattice call path, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}; two hosts in one process over loopback TCP");
             Console.WriteLine();
@@ -115,19 +120,26 @@ internal static class LatticeBench
         throw new TimeoutException($"{entityId} was never placed on its host");
     }
 
-    private static async Task<Measurement> MeasureAsync<T>(string name, int iterations, Func<Task<T>> op)
+    private static async Task<Measurement[]> MeasureInterleavedAsync(int iterations, params (string Name, Func<Task> Op)[] ops)
     {
-        for (var i = 0; i < Math.Max(10, iterations / 10); i++) await op();
-        var ticks = new long[iterations];
-        for (var i = 0; i < iterations; i++)
+        const int round = 250;
+        foreach (var (_, op) in ops)
+            for (var i = 0; i < Math.Max(round, iterations / 5); i++) await op();
+        var ticks = ops.Select(_ => new List<long>(iterations)).ToArray();
+        while (ticks[0].Count < iterations)
+            for (var k = 0; k < ops.Length; k++)
+                for (var i = 0; i < round; i++)
+                {
+                    var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                    await ops[k].Op();
+                    ticks[k].Add(System.Diagnostics.Stopwatch.GetTimestamp() - start);
+                }
+        return ops.Select((o, k) =>
         {
-            var start = System.Diagnostics.Stopwatch.GetTimestamp();
-            await op();
-            ticks[i] = System.Diagnostics.Stopwatch.GetTimestamp() - start;
-        }
-        Array.Sort(ticks);
-        double Micros(long t) => t * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
-        return new Measurement(name, Micros(ticks[iterations / 2]), Micros(ticks[Math.Min(iterations - 1, (int)(iterations * 0.99))]), iterations);
+            var sorted = ticks[k].Order().ToArray();
+            double Micros(long t) => t * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
+            return new Measurement(o.Name, Micros(sorted[sorted.Length / 2]), Micros(sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]), sorted.Length);
+        }).ToArray();
     }
 
     private static int FreePort()

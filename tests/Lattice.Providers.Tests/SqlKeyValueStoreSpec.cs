@@ -71,3 +71,11 @@ public sealed class SqlKeyValueStoreSpec : IDisposable
         Assert.Contains("unknown key-value operation", kv.Handle(new ProviderRequest("frobnicate", ["b"])).Error);
     }
 }
+
+internal static class BackendCalls
+{
+    private static readonly ProviderLink Direct = new("test", "default", ["store", "atomics"], new Dictionary<string, string>());
+
+    /// <summary>A request as if it came through a plain link with no target config.</summary>
+    public static ProviderResult Handle(this IProviderBackend backend, ProviderRequest request) => backend.Handle(request, Direct);
+}

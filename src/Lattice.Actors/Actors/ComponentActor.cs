@@ -129,7 +129,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
         Receive<AnnounceRequest>(_ => Announce(up: true));
         Receive<SubscribeAck>(_ => { });
         Receive<StateReply>(r => { if (r.State.Version >= _state.Version) _state = r.State; });
-        Receive<InstanceInvoke>(m => Answer(m, Invoke(m.Call)));
+        ReceiveCalls(Invoke);
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
         Receive<ReceiveTimeout>(_ =>
@@ -149,7 +149,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
             Become(Loading);
             Self.Forward(r);
         });
-        Receive<InstanceInvoke>(m => Answer(m, InvokeReply.Fail(CallFailureKind.NotFound, $"no component '{_componentId}' in the lattice")));
+        ReceiveCalls(_ => InvokeReply.Fail(CallFailureKind.NotFound, $"no component '{_componentId}' in the lattice"));
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
     }
@@ -159,7 +159,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
         Receive<AnnounceRequest>(_ => { });
         Receive<SubscribeAck>(_ => { });
         Receive<StateReply>(_ => { });
-        Receive<InstanceInvoke>(m => Answer(m, InvokeReply.Fail(CallFailureKind.Trap, $"instance {_entityId} cannot start: {reason}")));
+        ReceiveCalls(_ => InvokeReply.Fail(CallFailureKind.Trap, $"instance {_entityId} cannot start: {reason}"));
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
     }
@@ -168,7 +168,12 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     private void Announce(bool up) =>
         DistributedPubSub.Get(Context.System).Mediator.Tell(new Publish(InstanceAnnounce.Topic, new InstanceAnnounce(_componentId, _entityId, Self, up)));
 
-    private void Answer(InstanceInvoke call, InvokeReply reply) => Sender.Tell(reply);
+    /// <summary>Calls from other hosts are answered to the asker; calls from this host complete the caller's promise.</summary>
+    private void ReceiveCalls(Func<InvokeJson, InvokeReply> answer)
+    {
+        Receive<InstanceInvoke>(m => Sender.Tell(answer(m.Call)));
+        Receive<LocalInvoke>(m => m.Reply.TrySetResult(answer(m.Call)));
+    }
 
     /// <summary>Passivating with remember-entities on removes the instance from the remembered set.</summary>
     private void Retire() => Context.Parent.Tell(new Passivate(PoisonPill.Instance));

@@ -92,16 +92,25 @@ internal sealed class InstanceDirectory(int queuePerInstance)
     {
         try
         {
-            // The reply's continuation runs on the thread pool, not inline on the actor thread that
-            // resolves the ask: inline, a same-host call measured ~250 µs instead of ~14 µs.
-            return await lease.Target.Ask<InvokeReply>(new InstanceInvoke(lease.EntityId, call), call.Timeout, cancellationToken)
-                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result
-                    : InvokeReply.Fail(CallFailureKind.Timeout, $"no answer from '{call.ComponentId}' ({lease.EntityId}) within {call.Timeout.TotalSeconds:0.#} s"),
-                    CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            if (lease.Instance is { IsLocal: true })
+            {
+                // Same host: the instance completes our promise itself. No temporary actor, no
+                // registration in the temp-actor container; continuations run on the thread pool,
+                // never inline on the instance's pinned thread (which would then run the caller's code).
+                var local = new LocalInvoke(lease.EntityId, call, new TaskCompletionSource<InvokeReply>(TaskCreationOptions.RunContinuationsAsynchronously));
+                lease.Target.Tell(local, ActorRefs.NoSender);
+                try { return await local.Reply.Task.WaitAsync(call.Timeout, cancellationToken); }
+                catch (TimeoutException) { return TimedOut(lease, call); }
+            }
+            try { return await lease.Target.Ask<InvokeReply>(new InstanceInvoke(lease.EntityId, call), call.Timeout, cancellationToken); }
+            catch (AskTimeoutException) { return TimedOut(lease, call); }
         }
         finally
         {
             Release(lease);
         }
     }
+
+    private static InvokeReply TimedOut(Lease lease, InvokeJson call) =>
+        InvokeReply.Fail(CallFailureKind.Timeout, $"no answer from '{call.ComponentId}' ({lease.EntityId}) within {call.Timeout.TotalSeconds:0.#} s");
 }

@@ -6,6 +6,9 @@ namespace Lattice.Actors;
 
 internal sealed record RegisterInstance(string ComponentId, string EntityId, IActorRef Instance);
 
+/// <summary>A call to an instance on this host: the instance completes <see cref="Reply"/> itself.</summary>
+internal sealed record LocalInvoke(string EntityId, InvokeJson Call, TaskCompletionSource<InvokeReply> Reply) : IInstanceMessage;
+
 internal sealed record UnregisterInstance(string ComponentId, IActorRef Instance);
 
 

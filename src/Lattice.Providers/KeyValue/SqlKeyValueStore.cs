@@ -30,7 +30,7 @@ internal sealed class SqlKeyValueStore : IProviderBackend
             : "CREATE TABLE IF NOT EXISTS lattice_kv (provider TEXT NOT NULL, bucket TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (provider, bucket, key))");
     }
 
-    public ProviderResult Handle(ProviderRequest request)
+    public ProviderResult Handle(ProviderRequest request, ProviderLink link)
     {
         var bucket = request.Args[0];
         switch (request.Operation)

@@ -120,6 +120,21 @@ public sealed class LatticeRuntimeSpec
     }
 
     [Fact]
+    public async Task A_caller_that_stops_waiting_gets_a_typed_timeout_and_the_instance_serves_on()
+    {
+        await using var host = await SingleHost.StartAsync();
+        var sha = await host.Client.Artifacts.PutAsync(Fixture("wat/loop.wasm"));
+        await host.Client.SendAsync(new StartComponent(new ComponentSpec("slow", sha, 1, Timeout: TimeSpan.FromSeconds(2))));
+        Assert.Equal("7", await host.CallWhenReadyAsync("slow", "ok"));
+
+        // The caller gives up long before the instance's own deadline stops the spin.
+        var timedOut = await Assert.ThrowsAsync<LatticeCallException>(() => host.Client.CallJsonAsync("slow", "spin", [], TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(CallFailureKind.Timeout, timedOut.Kind);
+        Assert.Contains("slow/0", timedOut.Message);
+        Assert.Equal("7", await host.Client.CallJsonAsync("slow", "ok", [], TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task An_idle_instance_passivates_and_the_next_call_brings_it_back()
     {
         await using var host = await SingleHost.StartAsync();

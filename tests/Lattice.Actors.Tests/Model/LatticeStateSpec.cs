@@ -1,3 +1,4 @@
+using Lattice.Actors.Providers;
 using Lattice.Model;
 
 namespace Lattice.Tests.Model;
@@ -31,6 +32,26 @@ public class LatticeStateSpec
         Assert.Equal("kv3", s.Resolve("web", WitInterfaceName.Parse("wasi:keyvalue/store"), "cache")!.Target);
         Assert.Null(s.Resolve("web", WitInterfaceName.Parse("wasi:keyvalue/batch")));  // not in the link: denied
         Assert.Null(s.Resolve("other", WitInterfaceName.Parse("wasi:keyvalue/store"))); // other source: denied
+    }
+
+    [Fact]
+    public void A_provider_sees_its_links_by_role_with_that_sides_config()
+    {
+        var s = Run(LatticeState.Empty, new PutConfig(new NamedConfig("listen", new Dictionary<string, string> { ["address"] = "127.0.0.1:8080" })));
+        s = Run(s, new PutConfig(new NamedConfig("redis", new Dictionary<string, string> { ["url"] = "redis://a" })));
+        s = Run(s, new PutConfig(new NamedConfig("redis-b", new Dictionary<string, string> { ["url"] = "redis://b" })));
+        s = Run(s, new PutLink(new LinkDefinition("http", "web", "wasi", "http", ["incoming-handler"], SourceConfig: ["listen"], TargetConfig: ["redis"])));
+        s = Run(s, new PutLink(new LinkDefinition("web", "kv", "wasi", "keyvalue", ["store"], SourceConfig: ["listen"], TargetConfig: ["redis", "redis-b"])));
+
+        var http = ProviderLinks.Of("http", s);
+        var source = Assert.Single(http.AsSource);
+        Assert.Equal(("web", "127.0.0.1:8080"), (source.PeerId, source.Config["address"]));
+        Assert.Empty(http.AsTarget);
+
+        var kv = ProviderLinks.Of("kv", s);
+        var target = Assert.Single(kv.AsTarget);
+        Assert.Equal(("web", "redis://b"), (target.PeerId, target.Config["url"])); // later config names win
+        Assert.False(target.Config.ContainsKey("address"));                         // never the other side's config
     }
 
     [Fact]

@@ -30,7 +30,39 @@ public interface ICapabilityProvider
 /// <summary>The running side of a provider. Called on its actor's own thread, one request at a time.</summary>
 public interface IProviderBackend : IDisposable
 {
-    ProviderResult Handle(ProviderRequest request);
+    /// <summary>Answers <paramref name="request"/>, which came through <paramref name="link"/> (with its target config).</summary>
+    ProviderResult Handle(ProviderRequest request, ProviderLink link);
+}
+
+/// <summary>
+/// A backend that acts on its links as they change (wasmCloud's "receive link config"): an HTTP
+/// server listens where the links it is the source of say, a client allows what its targets' config
+/// allows. Called on the provider's thread at start and whenever a link naming it changes.
+/// </summary>
+public interface IObservesLinks
+{
+    void LinksChanged(ProviderLinks links);
+}
+
+/// <summary>
+/// One link as its provider sees it: the other end, the link's name and interfaces, and the merged
+/// config for the provider's side (target config when the provider is the target, source config
+/// when it is the source).
+/// </summary>
+public sealed record ProviderLink(string PeerId, string Name, IReadOnlyList<string> Interfaces, IReadOnlyDictionary<string, string> Config)
+{
+    public static ProviderLink From(LinkDefinition link, LatticeState state, bool asSource) =>
+        asSource
+            ? new(link.Target, link.Name, link.Interfaces, state.MergedConfig(link.SourceConfigNames))
+            : new(link.Source, link.Name, link.Interfaces, state.MergedConfig(link.TargetConfigNames));
+}
+
+/// <summary>The links naming a provider, by role.</summary>
+public sealed record ProviderLinks(IReadOnlyList<ProviderLink> AsSource, IReadOnlyList<ProviderLink> AsTarget)
+{
+    public static ProviderLinks Of(string providerId, LatticeState state) => new(
+        state.Links.Where(l => l.Source == providerId).Select(l => ProviderLink.From(l, state, asSource: true)).ToList(),
+        state.Links.Where(l => l.Target == providerId).Select(l => ProviderLink.From(l, state, asSource: false)).ToList());
 }
 
 /// <summary>What a backend is opened with: its id, merged configs, and the lattice's database.</summary>

@@ -25,7 +25,7 @@ internal sealed class LinkChannel(string componentId, WitInterfaceName iface, Fu
         try
         {
             // The calling instance's pinned thread waits; nobody else shares it.
-            return providers.Ask<ProviderResult>(new ProviderInvoke(link.Target, request), timeout).GetAwaiter().GetResult();
+            return providers.Ask<ProviderResult>(new ProviderInvoke(link.Target, request, componentId, link.Name), timeout).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {

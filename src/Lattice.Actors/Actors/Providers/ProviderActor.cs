@@ -15,6 +15,8 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
     private readonly ProviderCatalog _catalog;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IProviderBackend? _backend;
+    private LatticeState _state = LatticeState.Empty;
+    private ProviderLinks? _links;
 
     public ProviderActor(string providerId, ComponentHost host, ProviderCatalog catalog)
     {
@@ -44,6 +46,7 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
             _host.View.Tell(LatticeView.RefreshNow.Instance);
             return;
         }
+        _state = reply.State;
         string? problem = null;
         if (_catalog.ByKind(spec.Kind) is not { } kind) problem = $"this host has no provider kind '{spec.Kind}'";
         else
@@ -60,18 +63,48 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
         }
         Become(() =>
         {
-            Receive<ProviderInvoke>(m => Sender.Tell(problem is null ? Handle(m.Request) : ProviderResult.Fail(problem)));
+            Receive<ProviderInvoke>(m => Sender.Tell(problem is null ? Handle(m) : ProviderResult.Fail(problem)));
             Receive<EnsureProvider>(_ => { });
             Receive<RetireProvider>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
-            Receive<StateReply>(_ => { });
+            Receive<StateReply>(r =>
+            {
+                if (r.State.Version < _state.Version) return;
+                _state = r.State;
+                if (problem is null) TellLinks();
+            });
         });
         if (problem is not null) _log.Warning(problem);
+        else TellLinks();
         Stash.UnstashAll();
     }
 
-    private ProviderResult Handle(ProviderRequest request)
+    /// <summary>Hands the backend its links when they differ from what it last saw.</summary>
+    private void TellLinks()
     {
-        try { return _backend!.Handle(request); }
+        if (_backend is not IObservesLinks observer) return;
+        var links = ProviderLinks.Of(_providerId, _state);
+        if (_links is { } seen && Same(seen, links)) return;
+        _links = links;
+        try { observer.LinksChanged(links); }
+        catch (Exception e) { _log.Warning("provider {0} could not apply its links: {1}", _providerId, e.Message); }
+    }
+
+    private static bool Same(ProviderLinks a, ProviderLinks b) => Same(a.AsSource, b.AsSource) && Same(a.AsTarget, b.AsTarget);
+
+    private static bool Same(IReadOnlyList<ProviderLink> a, IReadOnlyList<ProviderLink> b) =>
+        a.Count == b.Count && a.Zip(b, Same).All(same => same);
+
+    private static bool Same(ProviderLink a, ProviderLink b) =>
+        a.PeerId == b.PeerId && a.Name == b.Name && a.Interfaces.SequenceEqual(b.Interfaces)
+        && a.Config.Count == b.Config.Count && a.Config.All(kv => b.Config.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    private ProviderResult Handle(ProviderInvoke invoke)
+    {
+        var request = invoke.Request;
+        var link = _state.Links.FirstOrDefault(l => l.Source == invoke.SourceId && l.Target == _providerId && l.Name == invoke.LinkName);
+        var context = link is null ? new ProviderLink(invoke.SourceId, invoke.LinkName, [], new Dictionary<string, string>())
+            : ProviderLink.From(link, _state, asSource: false);
+        try { return _backend!.Handle(request, context); }
         catch (Exception e) { return ProviderResult.Fail($"{_providerId}: {request.Operation} failed: {e.Message}"); }
     }
 }

@@ -6,8 +6,8 @@ public interface IProviderMessage : ILatticeMessage
     string ProviderId { get; }
 }
 
-/// <summary>A request routed to provider <see cref="ProviderId"/>.</summary>
-public sealed record ProviderInvoke(string ProviderId, ProviderRequest Request) : IProviderMessage;
+/// <summary>A request routed to provider <see cref="ProviderId"/> from <see cref="SourceId"/>, through its link named <see cref="LinkName"/>.</summary>
+public sealed record ProviderInvoke(string ProviderId, ProviderRequest Request, string SourceId, string LinkName) : IProviderMessage;
 
 public sealed record EnsureProvider(string ProviderId) : IProviderMessage;
 
