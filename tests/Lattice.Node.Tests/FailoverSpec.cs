@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Diagnostics;
 using Lattice.Node.Admin;
 using Xunit.Abstractions;
@@ -59,6 +60,10 @@ public sealed class FailoverSpec(ITestOutputHelper output)
         // The key-value data lives in the lattice database, not on the dead host.
         var next = await EventuallyAsync(async () => await client.CallAsync("counter", new CallBody("increment", ["\"visits\"", "\"home\""], 5), CancellationToken.None));
         Assert.Equal("{\"ok\":4}", next.Trim());
+        // The provider itself moved with its shard: it runs on exactly one survivor.
+        var providers = (await client.InventoryAsync(null, CancellationToken.None)).Where(h => h.Address != victim.Address)
+            .SelectMany(h => h.Inventory?["providers"]?.AsArray() ?? new JsonArray()).ToList();
+        Assert.Equal("keyvalue", (string?)Assert.Single(providers, p => (string?)p!["provider_id"] == "kv")!["kind"]);
     }
 
     [Fact]
@@ -102,7 +107,7 @@ public sealed class FailoverSpec(ITestOutputHelper output)
     }
 
     private static int Count(HostInventory host, string component) =>
-        host.Inventory?.AsArray().Count(i => (string?)i!["component_id"] == component) ?? 0;
+        host.Inventory?["components"]?.AsArray().Count(i => (string?)i!["component_id"] == component) ?? 0;
 
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> attempt)
     {

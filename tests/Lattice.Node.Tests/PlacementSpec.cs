@@ -29,5 +29,5 @@ public sealed class PlacementSpec
     }
 
     private static int Count(List<HostInventory> inventory, string address) =>
-        inventory.Where(h => h.Address == address).Sum(h => h.Inventory?.AsArray().Count(i => (string?)i!["component_id"] == "pinned") ?? 0);
+        inventory.Where(h => h.Address == address).Sum(h => h.Inventory?["components"]?.AsArray().Count(i => (string?)i!["component_id"] == "pinned") ?? 0);
 }

@@ -106,7 +106,8 @@ public sealed class SingleHostSpec(OneHost fixture) : IClassFixture<OneHost>
         var id = (string)Ops.Json(Host, "get", "hosts")[0]!["host_id"]!;
         var inventory = Assert.Single(Ops.Json(Host, "get", "inventory", id[..10]).AsArray())!;
         Assert.Equal(id, (string?)inventory["host_id"]);
-        Assert.IsType<JsonArray>(inventory["inventory"]);
+        Assert.IsType<JsonArray>(inventory["inventory"]!["components"]);
+        Assert.IsType<JsonArray>(inventory["inventory"]!["providers"]);
     }
 
     [Fact]

@@ -67,6 +67,16 @@ public sealed class LatticeRuntime : IDisposable
         return new LatticeRuntime(system, host, host.Router, stateProxy, region);
     }
 
+    /// <summary>The providers running on this host (its entities of the provider shard region), with their kinds.</summary>
+    public async Task<IReadOnlyList<ProviderInventoryEntry>> ProvidersAsync(CancellationToken cancellationToken = default)
+    {
+        var region = await _host.ProviderRegion.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5), cancellationToken);
+        var state = _host.CurrentState;
+        return region.Shards.SelectMany(s => s.EntityIds).Order(StringComparer.Ordinal)
+            .Select(id => new ProviderInventoryEntry(id, state.Providers.TryGetValue(id, out var spec) ? spec.Kind : "unknown"))
+            .ToList();
+    }
+
     /// <summary>The component instances running on this host.</summary>
     public async Task<IReadOnlyList<InventoryEntry>> InventoryAsync(CancellationToken cancellationToken = default) =>
         (await _router.Ask<InventoryReply>(GetInventory.Instance, TimeSpan.FromSeconds(5), cancellationToken)).Instances;

@@ -15,6 +15,9 @@ internal sealed record UnregisterInstance(string ComponentId, IActorRef Instance
 /// <summary>What one host runs, for `get inventory`.</summary>
 public sealed record InventoryEntry(string ComponentId, string EntityId);
 
+/// <summary>A provider running on one host, for `get inventory`.</summary>
+public sealed record ProviderInventoryEntry(string ProviderId, string Kind);
+
 internal sealed record GetInventory
 {
     public static readonly GetInventory Instance = new();

@@ -53,9 +53,12 @@ internal sealed class LatticeNode(HostSettings settings, HostIdentity identity)
 
     public async Task<LatticeClient> ClientAsync(CancellationToken cancellationToken) => (await RuntimeAsync(cancellationToken)).Client;
 
-    /// <summary>What runs here, in the runtime's own terms (serialized to JSON as it is).</summary>
-    public static async Task<object> InventoryOf(LatticeRuntime runtime, CancellationToken cancellationToken = default) =>
-        await runtime.InventoryAsync(cancellationToken);
+    /// <summary>What runs here, in the runtime's own terms (serialized to JSON as it is): component instances and providers.</summary>
+    public static async Task<object> InventoryOf(LatticeRuntime runtime, CancellationToken cancellationToken = default) => new
+    {
+        Components = await runtime.InventoryAsync(cancellationToken),
+        Providers = await runtime.ProvidersAsync(cancellationToken),
+    };
 
     public static Address SelfAddress(ActorSystem system) => Akka.Cluster.Cluster.Get(system).SelfAddress;
 }
