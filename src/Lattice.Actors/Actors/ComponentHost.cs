@@ -19,6 +19,7 @@ internal sealed class ComponentHost : IDisposable
         Providers = providers;
         Directory = new InstanceDirectory(options.QueuePerInstance);
         Cache = new ComponentCache(Engine, Path.Combine(options.DataDirectory, "components"));
+        Calls = new ComponentCalls(this);
     }
 
     /// <summary>A linker with WASI, for one instance: its linked imports are added per component.</summary>
@@ -34,6 +35,9 @@ internal sealed class ComponentHost : IDisposable
     public ComponentCache Cache { get; }
     public ArtifactStore Artifacts { get; }
     public ProviderCatalog Providers { get; }
+
+    /// <summary>Calls from this host into the lattice's instances.</summary>
+    public ILatticeCalls Calls { get; }
 
     /// <summary>Which instances exist and how busy they are (see InstanceDirectory).</summary>
     public InstanceDirectory Directory { get; }

@@ -8,7 +8,7 @@ namespace Lattice.Actors;
 /// the lattice-state singleton (persisted before they are acknowledged), calls go through this
 /// host's invocation router (local instances first), artifacts into the shared artifact store.
 /// </summary>
-public sealed class LatticeClient
+public sealed class LatticeClient : ILatticeCalls
 {
     private readonly IActorRef _state;
     private readonly ComponentHost _host;
@@ -40,20 +40,8 @@ public sealed class LatticeClient
         return reply.State!;
     }
 
-    /// <summary>
-    /// Calls <paramref name="function"/> (<c>iface#func</c> or a root <c>func</c>) on any instance of
-    /// <paramref name="componentId"/> with JSON arguments; returns the result as JSON
-    /// (<c>null</c> for no result). Failures throw <see cref="LatticeCallException"/>.
-    /// </summary>
-    public async Task<string> CallJsonAsync(string componentId, string function, IReadOnlyList<string> jsonArgs,
-        TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        var t = timeout ?? Options.CallTimeout;
-        // Straight from here to the chosen instance (local first): no hop through the router actor.
-        var call = new InvokeJson(componentId, function, jsonArgs.ToArray(), t);
-        var (lease, failure) = _host.Directory.Reserve(_host.CurrentState, call, _host.Region);
-        var reply = failure ?? await _host.Directory.CallAsync(lease, call, cancellationToken);
-        if (reply.Failure is { } kind) throw new LatticeCallException(kind, reply.Error ?? kind.ToString());
-        return reply.Json ?? "null";
-    }
+    /// <inheritdoc cref="ILatticeCalls.CallJsonAsync"/>
+    public Task<string> CallJsonAsync(string componentId, string function, IReadOnlyList<string> jsonArgs,
+        TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        _host.Calls.CallJsonAsync(componentId, function, jsonArgs, timeout, cancellationToken);
 }

@@ -65,8 +65,23 @@ public sealed record ProviderLinks(IReadOnlyList<ProviderLink> AsSource, IReadOn
         state.Links.Where(l => l.Target == providerId).Select(l => ProviderLink.From(l, state, asSource: false)).ToList());
 }
 
-/// <summary>What a backend is opened with: its id, merged configs, and the lattice's database.</summary>
-public sealed record ProviderContext(string ProviderId, IReadOnlyDictionary<string, string> Config, LatticeHostOptions Host);
+/// <summary>What a backend is opened with: its id, merged configs, the host's options (the lattice's database), and a way to call components.</summary>
+public sealed record ProviderContext(string ProviderId, IReadOnlyDictionary<string, string> Config, LatticeHostOptions Host)
+{
+    /// <summary>For providers that call components (a message handler, an HTTP server); set by the runtime.</summary>
+    public ILatticeCalls Calls { get; init; } = NoCalls.Instance;
+
+    /// <summary>Where a backend reports what goes wrong away from a request (a subscription that ended); the host's log.</summary>
+    public Action<string> Warn { get; init; } = _ => { };
+
+    private sealed class NoCalls : ILatticeCalls
+    {
+        public static readonly NoCalls Instance = new();
+
+        public Task<string> CallJsonAsync(string componentId, string function, IReadOnlyList<string> jsonArgs, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("this provider was opened outside a lattice and cannot call components");
+    }
+}
 
 /// <summary>From a bound interface to the provider its link points at (resolved per call).</summary>
 public interface IProviderChannel

@@ -53,7 +53,7 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
         {
             try
             {
-                _backend = kind.Open(new ProviderContext(_providerId, reply.State.MergedConfig(spec.ConfigNames), _host.Options));
+                _backend = kind.Open(new ProviderContext(_providerId, reply.State.MergedConfig(spec.ConfigNames), _host.Options) { Calls = _host.Calls, Warn = _log.Warning });
                 _log.Info("provider {0} ({1}) ready", _providerId, spec.Kind);
             }
             catch (Exception e)
