@@ -42,6 +42,13 @@ internal sealed class InstanceDirectory(int queuePerInstance)
             foreach (var list in _known.Values) list.RemoveAll(l => l.Actor.Equals(instance));
     }
 
+    /// <summary>Forgets every instance on the host at <paramref name="address"/> (it became unreachable).</summary>
+    public void RemoveAt(Address address)
+    {
+        lock (_gate)
+            foreach (var list in _known.Values) list.RemoveAll(l => !l.IsLocal && l.Actor.Path.Address == address);
+    }
+
     public IReadOnlyList<InventoryEntry> Local()
     {
         lock (_gate)

@@ -6,12 +6,14 @@
 // a local instance if there is one (no network hop, no shard region), otherwise straight to the
 // least busy remote instance (one network hop, like a plain remote ask, instead of region -> remote
 // region -> shard -> entity). Until a router has heard of any instance of a component (it just
-// started), calls go round-robin through the shard region. Instances on a host that dies are
-// dropped when the remote watch fires. Every component has a bounded budget of calls in flight
+// started), calls go round-robin through the shard region. Instances on a host that becomes
+// unreachable are set aside at once (calls go to the others, no waiting for a dead host's answer),
+// asked to announce themselves again if it comes back, and dropped when the remote watch fires. Every component has a bounded budget of calls in flight
 // through this router (instances × (1 + queue-per-instance)); past it a call fails fast as
 // "overloaded" instead of queueing without limit. The choice itself lives in InstanceDirectory, which
 // callers on this host (LatticeClient) also use directly, skipping this actor.
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Lattice.Model;
 
@@ -41,6 +43,11 @@ internal sealed class InvocationRouter : ReceiveActor
         Receive<SubscribeAck>(_ => { });
         Receive<UnregisterInstance>(u => _directory.Remove(u.Instance));
         Receive<Terminated>(t => _directory.Remove(t.ActorRef));
+        Receive<ClusterEvent.UnreachableMember>(u => _directory.RemoveAt(u.Member.Address));
+        Receive<ClusterEvent.ReachableMember>(_ =>
+            DistributedPubSub.Get(Context.System).Mediator.Tell(new Publish(AnnounceRequest.Topic, AnnounceRequest.Instance)));
+        Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<InvokeJson>(call =>
         {
             var (lease, failure) = _directory.Reserve(_state, call, _region);
@@ -59,7 +66,11 @@ internal sealed class InvocationRouter : ReceiveActor
         var mediator = DistributedPubSub.Get(Context.System).Mediator;
         mediator.Tell(new Subscribe(InstanceAnnounce.Topic, Self));
         mediator.Tell(new Publish(AnnounceRequest.Topic, AnnounceRequest.Instance)); // learn of instances started before us
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.ReachableMember));
     }
+
+    protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
 
     private void Add(string componentId, string entityId, IActorRef instance, bool isLocal)
     {
