@@ -61,8 +61,12 @@ internal sealed class OutgoingBlob
     /// <summary>Sends the rest and commits; the error text, or null when the object is stored (or was never started).</summary>
     public string? Finish()
     {
-        if (_failure is { } failure) return failure;
         if (_finished) return "this outgoing-value was already finished";
+        if (_failure is { } failure)
+        {
+            Abort(); // the upload cannot complete: let the provider drop it now rather than when it idles out
+            return failure;
+        }
         _finished = true;
         if (_session is null) return null; // nothing named the object: the value is discarded, as wasmCloud does
         try
