@@ -1,4 +1,5 @@
 using Lattice.Actors.Providers;
+using Lattice.Providers.Blobstore;
 using Lattice.Providers.KeyValue;
 using Lattice.Providers.Messaging;
 
@@ -7,5 +8,5 @@ namespace Lattice.Providers;
 /// <summary>Every provider kind that ships with LatticeActors.</summary>
 public static class BuiltInProviders
 {
-    public static ProviderCatalog Catalog { get; } = new([new KeyValueProvider(), new MessagingProvider()]);
+    public static ProviderCatalog Catalog { get; } = new([new KeyValueProvider(), new MessagingProvider(), new BlobstoreProvider()]);
 }

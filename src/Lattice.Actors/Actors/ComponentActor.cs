@@ -8,6 +8,7 @@
 // because guest code and host functions run synchronously inside the Wasmtime call.
 using System.Text.Json;
 using Akka.Actor;
+using Lattice.Capabilities;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
@@ -97,10 +98,14 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
                 var component = _host.Cache.Load(loaded.Bytes);
                 var limits = new InstanceLimits { Timeout = loaded.Spec.Timeout ?? _host.Options.CallTimeout };
                 var env = loaded.State.MergedConfig(loaded.Spec.ConfigNames);
-                _stdout = new LineOutput(line => _log.Info("[{0}] {1}", _entityId, line));
-                _stderr = new LineOutput(line => _log.Warning("[{0}] {1}", _entityId, line));
+                var config = new ComponentConfig(_componentId, () => _state);
+                var redactor = new SecretRedactor(config.Current);
+                _stdout = new LineOutput(line => _log.Info("[{0}] {1}", _entityId, redactor.Redact(line)));
+                _stderr = new LineOutput(line => _log.Warning("[{0}] {1}", _entityId, redactor.Redact(line)));
                 var wasi = new WasiContext { Args = [_componentId], Environment = env, Stdout = _stdout, Stderr = _stderr };
                 _linker = _host.CreateLinker();
+                WasiConfig.Define(_linker, config.Current);
+                WasiLogging.Define(_linker, GuestLog, redactor);
                 new LinkedImports(_componentId, _host.Router, _host.ProviderRegion, _host.Providers, () => _state).Define(_linker, component.World);
                 _instance = new RecyclingInstance(_linker, component, limits, store => store.SetFeature(wasi));
                 _log.Info("instance {0} ready ({1})", _entityId, loaded.Spec.ArtifactSha256[..12]);
@@ -167,6 +172,19 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     /// <summary>Tells every host's router where this instance is (or that it is gone).</summary>
     private void Announce(bool up) =>
         DistributedPubSub.Get(Context.System).Mediator.Tell(new Publish(InstanceAnnounce.Topic, new InstanceAnnounce(_componentId, _entityId, Self, up)));
+
+    /// <summary>wasi:logging lines, into the host's log with the instance id; the guest's text is an argument, never the format.</summary>
+    private void GuestLog(WasiLogLevel level, string context, string message)
+    {
+        var line = context.Length == 0 ? message : $"{context}: {message}";
+        switch (level)
+        {
+            case WasiLogLevel.Trace or WasiLogLevel.Debug: _log.Debug("[{0}] {1}", _entityId, line); break;
+            case WasiLogLevel.Info: _log.Info("[{0}] {1}", _entityId, line); break;
+            case WasiLogLevel.Warn: _log.Warning("[{0}] {1}", _entityId, line); break;
+            default: _log.Error("[{0}] {1}", _entityId, line); break;
+        }
+    }
 
     /// <summary>Calls from other hosts are answered to the asker; calls from this host complete the caller's promise.</summary>
     private void ReceiveCalls(Func<InvokeJson, InvokeReply> answer)

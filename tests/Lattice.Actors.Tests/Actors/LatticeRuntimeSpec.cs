@@ -120,6 +120,27 @@ public sealed class LatticeRuntimeSpec
     }
 
     [Fact]
+    public async Task An_instance_reads_its_named_configs_through_wasi_config_and_sees_changes_live()
+    {
+        await using var host = await SingleHost.StartAsync();
+        var sha = await host.Client.Artifacts.PutAsync(Fixture("wat/config.wasm"));
+        await host.Client.SendAsync(new PutConfig(new NamedConfig("base", new Dictionary<string, string> { ["greeting"] = "hello", ["who"] = "base" })));
+        await host.Client.SendAsync(new PutConfig(new NamedConfig("site", new Dictionary<string, string> { ["who"] = "site" })));
+        await host.Client.SendAsync(new StartComponent(new ComponentSpec("configured", sha, 1, Config: ["base", "site"])));
+
+        Assert.Equal("{\"ok\":\"site\"}", await host.CallWhenReadyAsync("configured", "runtime-get", "\"who\""));
+        Assert.Equal("{\"ok\":\"hello\"}", await host.Client.CallJsonAsync("configured", "store-get", ["\"greeting\""]));
+        Assert.Equal("{\"ok\":null}", await host.Client.CallJsonAsync("configured", "store-get", ["\"missing\""]));
+
+        await host.Client.SendAsync(new PutConfig(new NamedConfig("site", new Dictionary<string, string> { ["who"] = "changed" })));
+        Assert.Equal("{\"ok\":\"changed\"}", await EventuallyAsync(async () =>
+        {
+            var r = await host.Client.CallJsonAsync("configured", "runtime-get", ["\"who\""]);
+            return r.Contains("changed") ? r : throw new LatticeCallException(CallFailureKind.NotFound, "not yet: " + r);
+        }));
+    }
+
+    [Fact]
     public async Task A_caller_that_stops_waiting_gets_a_typed_timeout_and_the_instance_serves_on()
     {
         await using var host = await SingleHost.StartAsync();
