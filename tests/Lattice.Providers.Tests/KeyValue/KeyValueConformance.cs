@@ -178,6 +178,9 @@ public abstract class KeyValueConformance
         Assert.Equal("abc", Encoding.UTF8.GetString(Get(kv, b, "text")!));
         Set(kv, b, "binary", [0, 1, 2]);
         Assert.Contains("not a counter", Call(kv, "increment", [b, "binary"], number: 1).Error);
+        Set(kv, b, "empty", []);
+        Assert.Contains("not a counter", Call(kv, "increment", [b, "empty"], number: 1).Error);
+        Assert.Equal([], Get(kv, b, "empty")!);
     }
 
     [SkippableFact]
