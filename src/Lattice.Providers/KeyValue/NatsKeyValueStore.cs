@@ -56,10 +56,10 @@ internal sealed class NatsKeyValueStore(ProviderContext context) : KeyValueBacke
             ConnectTimeout = TimeSpan.FromSeconds(3),
             RequestTimeout = TimeSpan.FromSeconds(5),
         });
-        try { Wait(connection.ConnectAsync()); }
+        try { Run(_ => connection.ConnectAsync()); }
         catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
         {
-            Wait(connection.DisposeAsync());
+            Run(_ => connection.DisposeAsync());
             throw new KeyValueException($"cannot reach NATS at {uri}: {e.Message}");
         }
         _connections[uri] = connection;
@@ -68,16 +68,16 @@ internal sealed class NatsKeyValueStore(ProviderContext context) : KeyValueBacke
 
     private static INatsKVStore Lookup(NatsKVContext kv, string bucket, string uri, bool create)
     {
-        try { return Wait(kv.GetStoreAsync(bucket, Deadline())); }
+        try { return Run(ct => kv.GetStoreAsync(bucket, ct)); }
         catch (NatsJSApiException e) when (e.Error.Code == 404)
         {
             if (!create) throw new KeyValueException($"NATS at {uri} has no key-value bucket '{bucket}' (and enable_bucket_auto_create is off)", noSuchStore: true);
         }
-        try { return Wait(kv.CreateStoreAsync(new NatsKVConfig(bucket), Deadline())); }
+        try { return Run(ct => kv.CreateStoreAsync(new NatsKVConfig(bucket), ct)); }
         catch (NatsJSApiException)
         {
             // Someone else created it between our look and our create.
-            return Wait(kv.GetStoreAsync(bucket, Deadline()));
+            return Run(ct => kv.GetStoreAsync(bucket, ct));
         }
     }
 
@@ -87,19 +87,25 @@ internal sealed class NatsKeyValueStore(ProviderContext context) : KeyValueBacke
     {
         foreach (var connection in _connections.Values)
         {
-            try { Wait(connection.DisposeAsync()); }
+            try { Run(_ => connection.DisposeAsync()); }
             catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException) { }
         }
         _connections.Clear();
         _stores.Clear();
     }
 
-    private static CancellationToken Deadline() => new CancellationTokenSource(OperationTimeout).Token;
+    // The provider's thread is its own (one request at a time), so it waits for NATS here, bounded.
+    private static T Run<T>(Func<CancellationToken, ValueTask<T>> operation)
+    {
+        using var deadline = new CancellationTokenSource(OperationTimeout);
+        return operation(deadline.Token).AsTask().GetAwaiter().GetResult();
+    }
 
-    // The provider's thread is its own (one request at a time), so it waits for NATS here.
-    private static T Wait<T>(ValueTask<T> task) => task.AsTask().GetAwaiter().GetResult();
-
-    private static void Wait(ValueTask task) => task.AsTask().GetAwaiter().GetResult();
+    private static void Run(Func<CancellationToken, ValueTask> operation)
+    {
+        using var deadline = new CancellationTokenSource(OperationTimeout);
+        operation(deadline.Token).AsTask().GetAwaiter().GetResult();
+    }
 
     private sealed class Bucket(INatsKVStore store, string uri) : IKeyValueBucket
     {
@@ -107,20 +113,18 @@ internal sealed class NatsKeyValueStore(ProviderContext context) : KeyValueBacke
 
         public void Set(string key, byte[] value) => Put(key, value);
 
-        public void Delete(string key) => Wait(store.PurgeAsync(NatsNames.Key(key), cancellationToken: Deadline()));
+        public void Delete(string key) => Run(ct => store.PurgeAsync(NatsNames.Key(key), cancellationToken: ct));
 
         public bool Exists(string key) => Entry(key) is not null;
 
         public KeyPage ListKeys(ulong cursor)
         {
-            var keys = new List<string>();
-            var all = store.GetKeysAsync(cancellationToken: Deadline()).GetAsyncEnumerator();
-            try
+            var keys = Run(async ct =>
             {
-                while (Wait(all.MoveNextAsync())) keys.Add(NatsNames.KeyFromNats(all.Current));
-            }
-            catch (NatsKVException e) when (e.Message.Contains("no keys", StringComparison.OrdinalIgnoreCase)) { }
-            finally { Wait(all.DisposeAsync()); }
+                var all = new List<string>();
+                await foreach (var key in store.GetKeysAsync(cancellationToken: ct)) all.Add(NatsNames.KeyFromNats(key));
+                return all;
+            });
             keys.Sort(StringComparer.Ordinal);
             if (cursor >= (ulong)keys.Count) return new KeyPage([], null);
             var start = (int)cursor;
@@ -135,17 +139,17 @@ internal sealed class NatsKeyValueStore(ProviderContext context) : KeyValueBacke
             var subject = NatsNames.Key(key);
             for (var attempt = 0; attempt < IncrementAttempts; attempt++)
             {
-                var read = Wait(store.TryGetEntryAsync<byte[]>(subject, cancellationToken: Deadline()));
+                var read = Run(ct => store.TryGetEntryAsync<byte[]>(subject, cancellationToken: ct));
                 if (read.Success)
                 {
                     var next = KeyValueErrors.Add(KeyValueErrors.Counter(read.Value.Value ?? [], key), delta, key);
-                    var written = Wait(store.TryUpdateAsync(subject, KeyValueErrors.Text(next), read.Value.Revision, cancellationToken: Deadline()));
+                    var written = Run(ct => store.TryUpdateAsync(subject, KeyValueErrors.Text(next), read.Value.Revision, cancellationToken: ct));
                     if (written.Success) return next;
                     if (written.Error is not NatsKVWrongLastRevisionException) throw written.Error;
                 }
                 else if (read.Error is NatsKVKeyNotFoundException or NatsKVKeyDeletedException)
                 {
-                    var created = Wait(store.TryCreateAsync(subject, KeyValueErrors.Text(delta), cancellationToken: Deadline()));
+                    var created = Run(ct => store.TryCreateAsync(subject, KeyValueErrors.Text(delta), cancellationToken: ct));
                     if (created.Success) return KeyValueErrors.Add(0, delta, key);
                     if (created.Error is not (NatsKVCreateException or NatsKVWrongLastRevisionException)) throw created.Error;
                 }
@@ -166,11 +170,11 @@ internal sealed class NatsKeyValueStore(ProviderContext context) : KeyValueBacke
             foreach (var key in keys) Delete(key);
         }
 
-        private void Put(string key, byte[] value) => Wait(store.PutAsync(NatsNames.Key(key), value, cancellationToken: Deadline()));
+        private void Put(string key, byte[] value) => Run(ct => store.PutAsync(NatsNames.Key(key), value, cancellationToken: ct));
 
         private NatsKVEntry<byte[]>? Entry(string key)
         {
-            var read = Wait(store.TryGetEntryAsync<byte[]>(NatsNames.Key(key), cancellationToken: Deadline()));
+            var read = Run(ct => store.TryGetEntryAsync<byte[]>(NatsNames.Key(key), cancellationToken: ct));
             if (read.Success) return read.Value;
             return read.Error is NatsKVKeyNotFoundException or NatsKVKeyDeletedException ? null : throw read.Error;
         }
