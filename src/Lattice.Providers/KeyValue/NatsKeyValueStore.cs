@@ -35,13 +35,13 @@ internal sealed class NatsKeyValueStore(ProviderContext context) : KeyValueBacke
         var uri = UriOf(link);
         var domain = TargetConfig.Get(link, context.Config, "js_domain");
         var bucket = TargetConfig.Get(link, context.Config, "bucket") ?? NatsNames.Bucket(name);
-        if (_stores.TryGetValue((uri, domain, bucket), out var store)) return new Bucket(store, uri);
+        if (_stores.TryGetValue((uri, domain, bucket), out var store)) return new Bucket(store, TargetConfig.Masked(uri));
 
         var connection = Connect(uri);
         var kv = new NatsKVContext(new NatsJSContext(connection, new NatsJSOpts(connection.Opts, domain: domain)));
         store = Lookup(kv, bucket, uri, TargetConfig.Flag(link, context.Config, "enable_bucket_auto_create", fallback: true));
         _stores[(uri, domain, bucket)] = store;
-        return new Bucket(store, uri);
+        return new Bucket(store, TargetConfig.Masked(uri));
     }
 
     private string UriOf(ProviderLink link) => TargetConfig.Get(link, context.Config, "cluster_uri") ?? DefaultUri;
@@ -60,7 +60,7 @@ internal sealed class NatsKeyValueStore(ProviderContext context) : KeyValueBacke
         catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
         {
             Run(_ => connection.DisposeAsync());
-            throw new KeyValueException($"cannot reach NATS at {uri}: {e.Message}");
+            throw new KeyValueException($"cannot reach NATS at {TargetConfig.Masked(uri)}: {e.Message.Replace(uri, TargetConfig.Masked(uri))}");
         }
         _connections[uri] = connection;
         return connection;
@@ -71,7 +71,7 @@ internal sealed class NatsKeyValueStore(ProviderContext context) : KeyValueBacke
         try { return Run(ct => kv.GetStoreAsync(bucket, ct)); }
         catch (NatsJSApiException e) when (e.Error.Code == 404)
         {
-            if (!create) throw new KeyValueException($"NATS at {uri} has no key-value bucket '{bucket}' (and enable_bucket_auto_create is off)", noSuchStore: true);
+            if (!create) throw new KeyValueException($"NATS at {TargetConfig.Masked(uri)} has no key-value bucket '{bucket}' (and enable_bucket_auto_create is off)", noSuchStore: true);
         }
         try { return Run(ct => kv.CreateStoreAsync(new NatsKVConfig(bucket), ct)); }
         catch (NatsJSApiException)
@@ -81,7 +81,11 @@ internal sealed class NatsKeyValueStore(ProviderContext context) : KeyValueBacke
         }
     }
 
-    protected override string Describe(Exception error, ProviderLink link) => $"NATS at {UriOf(link)}: {error.Message}";
+    protected override string Describe(Exception error, ProviderLink link)
+    {
+        var uri = UriOf(link);
+        return $"NATS at {TargetConfig.Masked(uri)}: {error.Message.Replace(uri, TargetConfig.Masked(uri))}";
+    }
 
     public override void Dispose()
     {

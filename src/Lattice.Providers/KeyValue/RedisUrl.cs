@@ -57,10 +57,5 @@ internal sealed record RedisUrl(string Text, string Safe, ConfigurationOptions O
         return new RedisUrl(text, safe, options);
     }
 
-    private static string Mask(string text)
-    {
-        var scheme = text.IndexOf("://", StringComparison.Ordinal);
-        var at = text.LastIndexOf('@');
-        return scheme >= 0 && at > scheme ? text[..(scheme + 3)] + "***" + text[at..] : text;
-    }
+    private static string Mask(string text) => TargetConfig.Masked(text);
 }

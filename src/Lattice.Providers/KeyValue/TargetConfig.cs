@@ -18,6 +18,14 @@ internal static class TargetConfig
         return null;
     }
 
+    /// <summary>A URL as an error message may show it: credentials (<c>user:password@</c>) masked.</summary>
+    public static string Masked(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        var at = url.LastIndexOf('@');
+        return scheme >= 0 && at > scheme ? url[..(scheme + 3)] + "***" + url[at..] : url;
+    }
+
     private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>A flag setting: true/false, yes/no, 1/0 (any case); anything else is an error naming it.</summary>

@@ -69,6 +69,9 @@ public sealed class NatsKeyValueStoreSpec
         using var kv = Open(new() { ["cluster_uri"] = uri });
         var result = kv.Handle(new ProviderRequest("get", ["b", "k"]), Link());
         Assert.Contains($"cannot reach NATS at {uri}", result.Error);
+        var secret = kv.Handle(new ProviderRequest("get", ["b", "k"]), Link(new() { ["cluster_uri"] = uri.Replace("nats://", "nats://app:hunter2@") }));
+        Assert.Contains("cannot reach NATS at nats://***@127.0.0.1:", secret.Error);
+        Assert.DoesNotContain("hunter2", secret.Error);
     }
 
     [SkippableFact]
