@@ -22,6 +22,9 @@ fi
 missing=()
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# redis-server and nats-server (JetStream): the key-value provider's backends; the tests start their own.
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 if [ ${#missing[@]} -gt 0 ]; then
   install="apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing[*]} >/dev/null"
   if [ "$(id -u)" = 0 ]; then sh -c "$install"; else sudo sh -c "$install"; fi

@@ -8,5 +8,7 @@ namespace Lattice.Providers;
 /// <summary>Every provider kind that ships with LatticeActors.</summary>
 public static class BuiltInProviders
 {
-    public static ProviderCatalog Catalog { get; } = new([new KeyValueProvider(), new MessagingProvider(), new BlobstoreProvider()]);
+    // The three key-value kinds share one binding of wasi:keyvalue; which backend answers is decided
+    // per call by the provider the component's link names.
+    public static ProviderCatalog Catalog { get; } = new([KeyValueProvider.Sql, KeyValueProvider.Redis, KeyValueProvider.Nats, new MessagingProvider(), new BlobstoreProvider()]);
 }

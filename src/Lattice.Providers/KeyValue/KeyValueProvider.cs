@@ -1,9 +1,11 @@
-// wasi:keyvalue@0.2.0-draft (store + atomics) as a lattice provider.
+// wasi:keyvalue@0.2.0-draft (store, atomics, batch) as lattice providers, one kind per backend:
+// `keyvalue` (the lattice database: SQLite or PostgreSQL), `keyvalue-redis`, `keyvalue-nats`.
 //
 // In the calling instance: `open` hands out a `bucket` resource that only remembers its name (the
 // resource lives in the caller's store); every data operation is a ProviderRequest to the provider
-// the component's link names, which may run on another host. Failures come back as the
-// interface's own `error` variant (`other(text)`), never as a trap.
+// the component's link names, which may run on another host and be of any of the three kinds. So
+// the binding is one and the same for every kind; only Open (the backend) differs. Failures come
+// back as the interface's own `error` variant (`no-such-store`, or `other(text)`), never as a trap.
 using Lattice.Actors.Providers;
 using Lattice.Model;
 using Lattice.Wasm;
@@ -13,16 +15,33 @@ namespace Lattice.Providers.KeyValue;
 
 public sealed class KeyValueProvider : ICapabilityProvider
 {
+    /// <summary>The lattice database (SQLite file or PostgreSQL); data is per provider id.</summary>
+    public static KeyValueProvider Sql { get; } = new("keyvalue", c => new SqlKeyValueStore(c));
+
+    /// <summary>Redis: `URL` from the link's target config or the provider's config.</summary>
+    public static KeyValueProvider Redis { get; } = new("keyvalue-redis", c => new RedisKeyValueStore(c));
+
+    /// <summary>NATS JetStream KV: `cluster_uri`, `js_domain`, `bucket`, `enable_bucket_auto_create`.</summary>
+    public static KeyValueProvider Nats { get; } = new("keyvalue-nats", c => new NatsKeyValueStore(c));
+
     /// <summary>The `bucket` resource: the object behind a handle is the bucket's name.</summary>
     public static readonly HostResourceType BucketType = new("bucket");
 
     private sealed record Bucket(string Name);
 
-    public string Kind => "keyvalue";
+    private readonly Func<ProviderContext, IProviderBackend> _open;
 
-    public IReadOnlyList<string> Interfaces { get; } = ["wasi:keyvalue/store", "wasi:keyvalue/atomics"];
+    private KeyValueProvider(string kind, Func<ProviderContext, IProviderBackend> open)
+    {
+        Kind = kind;
+        _open = open;
+    }
 
-    public IProviderBackend Open(ProviderContext context) => new SqlKeyValueStore(context);
+    public string Kind { get; }
+
+    public IReadOnlyList<string> Interfaces { get; } = ["wasi:keyvalue/store", "wasi:keyvalue/atomics", "wasi:keyvalue/batch"];
+
+    public IProviderBackend Open(ProviderContext context) => _open(context);
 
     public void Bind(LinkerInstance target, WitInterfaceName iface, IProviderChannel channel)
     {
@@ -30,6 +49,7 @@ public sealed class KeyValueProvider : ICapabilityProvider
         {
             case "store": BindStore(target, channel); break;
             case "atomics": BindAtomics(target, channel); break;
+            case "batch": BindBatch(target, channel); break;
         }
     }
 
@@ -62,12 +82,48 @@ public sealed class KeyValueProvider : ICapabilityProvider
             Send(call, channel, new ProviderRequest("increment", [Name(call, args[0]), args[1].AsString()], Number: args[2].AsU64()),
                 r => WitValue.U64(r.Number)));
 
+    private static void BindBatch(LinkerInstance batch, IProviderChannel channel)
+    {
+        // get-many: result<list<option<tuple<string, list<u8>>>>, error>, one entry per asked key, in order.
+        batch.Func("get-many", (call, args) =>
+        {
+            var keys = Strings(args[1]);
+            return Send(call, channel, new ProviderRequest("get-many", [Name(call, args[0]), .. keys]), r =>
+            {
+                var values = KeyValueFrames.Unpack(r.Payload ?? [], keys.Length);
+                return WitValue.List(keys.Select((key, i) => values[i] is { } v
+                    ? WitValue.Some(WitValue.Tuple(WitValue.String(key), WitValue.Bytes(v)))
+                    : WitValue.None).ToList());
+            });
+        });
+        batch.Func("set-many", (call, args) =>
+        {
+            var pairs = Items(args[1]).Select(p => p is WitTuple { Items: [var k, var v] }
+                ? (Key: k.AsString(), Value: v.AsBytes().ToArray())
+                : throw new InvalidOperationException("set-many expects (key, value) tuples")).ToList();
+            return Send(call, channel, new ProviderRequest("set-many", [Name(call, args[0]), .. pairs.Select(p => p.Key)],
+                KeyValueFrames.Pack(pairs.Select(p => (byte[]?)p.Value).ToList())), _ => null);
+        });
+        batch.Func("delete-many", (call, args) =>
+            Send(call, channel, new ProviderRequest("delete-many", [Name(call, args[0]), .. Strings(args[1])]), _ => null));
+    }
+
+    private static IReadOnlyList<WitValue> Items(WitValue list) => list switch
+    {
+        WitList l => l.Items,
+        WitBytes { Value.Length: 0 } => [],
+        _ => throw new InvalidOperationException($"expected a list, got {list.Kind.ToString().ToLowerInvariant()}"),
+    };
+
+    private static string[] Strings(WitValue list) => [.. Items(list).Select(v => v.AsString())];
+
     private static string Name(HostCall call, WitValue handle) => call.Resources.Get<Bucket>(BucketType, handle).Name;
 
     private static WitValue Send(HostCall call, IProviderChannel channel, ProviderRequest request, Func<ProviderResult, WitValue?> ok)
     {
         var result = channel.Send(call, request);
-        return result.Error is { } error ? Error(error) : WitValue.Ok(ok(result));
+        if (result.Error is not { } error) return WitValue.Ok(ok(result));
+        return KeyValueErrors.IsNoSuchStore(result) ? WitValue.Err(WitValue.Variant("no-such-store")) : Error(error);
     }
 
     private static WitValue Error(string text) => WitValue.Err(WitValue.Variant("other", WitValue.String(text)));

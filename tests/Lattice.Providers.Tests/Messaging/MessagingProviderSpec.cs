@@ -30,8 +30,8 @@ public sealed class MessagingProviderSpec
     [SkippableFact]
     public async Task Messages_round_trip_between_nats_and_a_component_both_ways()
     {
-        NatsServerProcess.SkipUnlessAvailable();
-        using var nats = NatsServerProcess.Start();
+        LocalServer.SkipUnlessInstalled(NatsServer.Binary, NatsServer.MissingReason);
+        using var nats = new NatsServer();
         await using var test = new NatsConnection(new NatsOpts { Url = nats.Url });
         await using var host = await SingleHost.StartAsync(SingleHost.NewOptions(), BuiltInProviders.Catalog);
 
