@@ -44,7 +44,9 @@ public sealed class HttpServingSpec
         using var instance = Fixture("http-echo.wasm");
         const long size = 10L * MiB;
         var source = new PatternStream(size);
-        using var exchange = new HttpExchange(new HttpRequestHead("POST", "http", "localhost", "/echo?n=1", []), source);
+        using var exchange = new HttpExchange(new HttpRequestHead("POST", "http", "localhost", "/echo?n=1",
+            [new("X-Trace", "abc"), new("x-trace", "def"), new("Host", "localhost"), new("transfer-encoding", "chunked")]),
+            source, trailers: () => [new("x-checksum", "c0ffee"), new("connection", "close")]);
         var handler = Serve(instance, exchange);
 
         var response = await Responded(exchange);
@@ -52,7 +54,9 @@ public sealed class HttpServingSpec
         // has stopped the request body a little over two buffers in.
         Assert.True(source.Produced < 4 * MiB, $"{source.Produced} bytes of the request were read before anyone read the response");
         Assert.Equal(200, response.Status);
-        Assert.Equal("/echo?n=1", Header(response.Headers, "x-path"));
+        // The guest copied the request's headers (entries, then from-list): names lowercased, repeated ones kept
+        // in order, and the hop-by-hop ones never shown to it.
+        Assert.Equal(["x-trace: abc", "x-trace: def", "x-path: /echo?n=1"], response.Headers.Select(h => h.ToString()));
 
         long received = 0, mostAhead = 0;
         var buffer = new byte[80 * 1024];
@@ -66,11 +70,26 @@ public sealed class HttpServingSpec
         await handler.WaitAsync(Hang);
 
         Assert.Equal(size, received);
+        // The request's trailers reached the guest (future-trailers) and came back as the response's.
+        Assert.Equal(["x-checksum: c0ffee"], response.Body.Trailers!.Select(h => h.ToString()));
         // Between what the server read in and what it got out there is never more than the two body
         // buffers (1 MiB each), a pump chunk and the guest's own 64 KiB chunk: the body flows, it is not held.
         Assert.True(mostAhead < 4 * MiB, $"the request ran {mostAhead} bytes ahead of the response");
         Assert.True(response.Body.PeakBuffered <= BodyPipe.DefaultCapacity + 64 * 1024, $"the response buffer held {response.Body.PeakBuffered} bytes");
         Assert.Equal(0, instance.Instance.Store.Resources.Count); // the guest dropped or handed over every handle
+    }
+
+    [Fact]
+    public async Task A_request_without_a_body_or_trailers_echoes_an_empty_body_without_trailers()
+    {
+        using var instance = Fixture("http-echo.wasm");
+        using var exchange = new HttpExchange(Get("/empty"));
+        var handler = Serve(instance, exchange);
+
+        var response = await Responded(exchange);
+        Assert.Equal("", await ReadText(response.Body));
+        Assert.Null(response.Body.Trailers);
+        await handler.WaitAsync(Hang);
     }
 
     [Fact]
