@@ -34,5 +34,6 @@ public static class WasiHost
         WasiCli.Define(linker);
         WasiFilesystem.Define(linker);
         WasiSockets.Define(linker);
+        Http.WasiHttp.Define(linker);
     }
 }
