@@ -9,6 +9,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Lattice.Capabilities;
+using Lattice.Wasi.Http;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
@@ -107,7 +108,12 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
                 WasiConfig.Define(_linker, config.Current);
                 WasiLogging.Define(_linker, GuestLog, redactor);
                 new LinkedImports(_componentId, _host.Router, _host.ProviderRegion, _host.Providers, () => _state).Define(_linker, component.World);
-                _instance = new RecyclingInstance(_linker, component, limits, store => store.SetFeature(wasi));
+                var outgoing = new LinkedOutgoingHttp(_componentId, () => _state, _host.Providers);
+                _instance = new RecyclingInstance(_linker, component, limits, store =>
+                {
+                    store.SetFeature(wasi);
+                    WasiHttp.UseOutgoing(store, outgoing);
+                });
                 _log.Info("instance {0} ready ({1})", _entityId, loaded.Spec.ArtifactSha256[..12]);
                 // Scale to zero: an idle instance passivates (its store is dropped); the next call
                 // through the shard region starts it again.
@@ -135,6 +141,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
         Receive<SubscribeAck>(_ => { });
         Receive<StateReply>(r => { if (r.State.Version >= _state.Version) _state = r.State; });
         ReceiveCalls(Invoke);
+        ServeHttp();
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
         Receive<ReceiveTimeout>(_ =>
@@ -155,6 +162,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
             Self.Forward(r);
         });
         ReceiveCalls(_ => InvokeReply.Fail(CallFailureKind.NotFound, $"no component '{_componentId}' in the lattice"));
+        RefuseHttp(503, $"no component '{_componentId}' in the lattice");
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
     }
@@ -165,6 +173,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
         Receive<SubscribeAck>(_ => { });
         Receive<StateReply>(_ => { });
         ReceiveCalls(_ => InvokeReply.Fail(CallFailureKind.Trap, $"instance {_entityId} cannot start: {reason}"));
+        RefuseHttp(500, $"instance {_entityId} cannot start: {reason}");
         Receive<EnsureInstance>(_ => { });
         Receive<RetireInstance>(_ => Retire());
     }
@@ -191,6 +200,67 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     {
         Receive<InstanceInvoke>(m => Sender.Tell(answer(m.Call)));
         Receive<LocalInvoke>(m => m.Reply.TrySetResult(answer(m.Call)));
+    }
+
+    /// <summary>HTTP requests for an instance that cannot serve: each fails with <paramref name="status"/> and <paramref name="message"/>.</summary>
+    private void RefuseHttp(int status, string message)
+    {
+        Receive<HttpInvoke>(_ => Sender.Tell(HttpReply.Fail(status, message)));
+        Receive<LocalHttpInvoke>(m =>
+        {
+            m.Exchange.GuestFailed(new ComponentException(message));
+            m.Done.TrySetResult();
+        });
+    }
+
+    private void ServeHttp()
+    {
+        Receive<LocalHttpInvoke>(m =>
+        {
+            try { IncomingHandler.Handle(_instance!, m.Exchange); }
+            catch (Exception e) { _log.Warning("instance {0} failed serving {1}: {2}", _entityId, m.Exchange.Request, e.Message); }
+            finally { m.Done.TrySetResult(); }
+        });
+        Receive<HttpInvoke>(m => Sender.Tell(ServeBuffered(m)));
+    }
+
+    /// <summary>A request from another host: served here with its body in memory, answered whole.</summary>
+    private HttpReply ServeBuffered(HttpInvoke request)
+    {
+        HttpExchange exchange;
+        try { exchange = new HttpExchange(request.Head(), new MemoryStream(request.Body, writable: false)); }
+        catch (ArgumentException e) { return HttpReply.Fail(400, e.Message); }
+        using (exchange)
+        {
+            var reply = CollectAsync(exchange);
+            try { IncomingHandler.Handle(_instance!, exchange); }
+            catch (Exception e) { _log.Warning("instance {0} failed serving {1}: {2}", _entityId, exchange.Request, e.Message); }
+            return reply.Wait(request.Timeout) ? reply.Result
+                : HttpReply.Fail(504, $"{_componentId} did not finish its response within {request.Timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    private static async Task<HttpReply> CollectAsync(HttpExchange exchange)
+    {
+        switch (await exchange.Outcome)
+        {
+            case HttpResponded r:
+                try
+                {
+                    var body = await ComponentCalls.ReadBoundedAsync(r.Body, ComponentCalls.MaxCrossHostBody, CancellationToken.None);
+                    if (body is null)
+                    {
+                        exchange.Dispose(); // the guest's further writes fail as closed instead of waiting
+                        return HttpReply.Fail(502, $"response bodies over {ComponentCalls.MaxCrossHostBody / (1024 * 1024)} MiB cannot cross hosts");
+                    }
+                    return new HttpReply(r.Status, r.Headers.Select(h => h.Name).ToArray(), r.Headers.Select(h => h.Value).ToArray(), body, null);
+                }
+                catch (HttpBodyException e) { return HttpReply.Fail(500, e.Message); }
+            case HttpHandlerFailed f:
+                return HttpReply.Fail(f.StatusCode, f.Message);
+            default:
+                return HttpReply.Fail(500, "unknown outcome");
+        }
     }
 
     /// <summary>Passivating with remember-entities on removes the instance from the remembered set.</summary>

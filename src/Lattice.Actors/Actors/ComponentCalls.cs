@@ -1,4 +1,5 @@
 using Lattice.Model;
+using Lattice.Wasi.Http;
 
 namespace Lattice.Actors;
 
@@ -12,10 +13,19 @@ public interface ILatticeCalls
     /// </summary>
     Task<string> CallJsonAsync(string componentId, string function, IReadOnlyList<string> jsonArgs,
         TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Serves one HTTP request with any instance of <paramref name="componentId"/> (its
+    /// <c>wasi:http/incoming-handler</c> export). Never throws for the component's failures: the answer
+    /// then carries the status a server should send (500 trap, 503 overloaded or absent, 504 deadline)
+    /// and a short message. Dispose the answer when the response is sent (or the client is gone).
+    /// </summary>
+    Task<HttpAnswer> ServeHttpAsync(string componentId, HttpRequestHead request, Stream? body,
+        TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>This host's way into the lattice's instances: straight to the chosen one (local first), no hop through the router actor.</summary>
-internal sealed class ComponentCalls(ComponentHost host) : ILatticeCalls
+internal sealed partial class ComponentCalls(ComponentHost host) : ILatticeCalls
 {
     public async Task<string> CallJsonAsync(string componentId, string function, IReadOnlyList<string> jsonArgs,
         TimeSpan? timeout = null, CancellationToken cancellationToken = default)

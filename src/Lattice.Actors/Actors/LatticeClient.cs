@@ -44,4 +44,9 @@ public sealed class LatticeClient : ILatticeCalls
     public Task<string> CallJsonAsync(string componentId, string function, IReadOnlyList<string> jsonArgs,
         TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         _host.Calls.CallJsonAsync(componentId, function, jsonArgs, timeout, cancellationToken);
+
+    /// <inheritdoc cref="ILatticeCalls.ServeHttpAsync"/>
+    public Task<HttpAnswer> ServeHttpAsync(string componentId, Wasi.Http.HttpRequestHead request, Stream? body,
+        TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        _host.Calls.ServeHttpAsync(componentId, request, body, timeout, cancellationToken);
 }

@@ -20,7 +20,7 @@ namespace Lattice.Actors;
 internal sealed class LinkedImports(string componentId, IActorRef router, IActorRef providers, ProviderCatalog catalog, Func<LatticeState> state)
 {
     // Interfaces the host implements itself (WASI, config, logging); everything else an instance imports is linked.
-    private static readonly string[] WasiHosted = ["wasi:io/", "wasi:clocks/", "wasi:random/", "wasi:cli/", "wasi:filesystem/", "wasi:sockets/", Capabilities.WasiConfig.Package, Capabilities.WasiLogging.Package];
+    private static readonly string[] WasiHosted = ["wasi:io/", "wasi:clocks/", "wasi:random/", "wasi:cli/", "wasi:filesystem/", "wasi:sockets/", "wasi:http/", Capabilities.WasiConfig.Package, Capabilities.WasiLogging.Package];
 
     public void Define(ComponentLinker linker, ComponentWorld world)
     {

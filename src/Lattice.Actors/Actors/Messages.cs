@@ -45,3 +45,23 @@ public sealed record EnsureInstance(string EntityId) : IInstanceMessage;
 
 /// <summary>Stops an instance for good (scale down, component stopped): it leaves the remembered set.</summary>
 public sealed record RetireInstance(string EntityId) : IInstanceMessage;
+
+/// <summary>An HTTP request for an instance on another host, body included (see ComponentCalls.Http).</summary>
+public sealed record HttpInvoke(string EntityId, string Method, string? Scheme, string? Authority, string? PathWithQuery,
+    string[] HeaderNames, byte[][] HeaderValues, byte[] Body, TimeSpan Timeout) : IInstanceMessage
+{
+    public static HttpInvoke From(string entityId, Wasi.Http.HttpRequestHead head, byte[] body, TimeSpan timeout) =>
+        new(entityId, head.Method, head.Scheme, head.Authority, head.PathWithQuery,
+            head.Headers.Select(h => h.Name).ToArray(), head.Headers.Select(h => h.Value).ToArray(), body, timeout);
+
+    public Wasi.Http.HttpRequestHead Head() =>
+        new(Method, Scheme, Authority, PathWithQuery, HeaderNames.Zip(HeaderValues, (n, v) => new Wasi.Http.HttpField(n, v)).ToList());
+}
+
+/// <summary>The answer to an <see cref="HttpInvoke"/>: the response whole, or the status and message of a failure.</summary>
+public sealed record HttpReply(int Status, string[] HeaderNames, byte[][] HeaderValues, byte[] Body, string? Failure) : ILatticeMessage
+{
+    public static HttpReply Fail(int status, string message) => new(status, [], [], [], message);
+
+    public IReadOnlyList<Wasi.Http.HttpField> Fields() => HeaderNames.Zip(HeaderValues, (n, v) => new Wasi.Http.HttpField(n, v)).ToList();
+}

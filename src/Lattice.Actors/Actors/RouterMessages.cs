@@ -9,6 +9,9 @@ internal sealed record RegisterInstance(string ComponentId, string EntityId, IAc
 /// <summary>A call to an instance on this host: the instance completes <see cref="Reply"/> itself.</summary>
 internal sealed record LocalInvoke(string EntityId, InvokeJson Call, TaskCompletionSource<InvokeReply> Reply) : IInstanceMessage;
 
+/// <summary>An HTTP request for an instance on this host: it runs the exchange and completes <see cref="Done"/> when its handler returns.</summary>
+internal sealed record LocalHttpInvoke(string EntityId, Lattice.Wasi.Http.HttpExchange Exchange, TaskCompletionSource Done) : IInstanceMessage;
+
 internal sealed record UnregisterInstance(string ComponentId, IActorRef Instance);
 
 

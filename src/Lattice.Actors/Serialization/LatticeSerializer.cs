@@ -39,7 +39,7 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         ("q.state", typeof(GetLatticeState)), ("r.state", typeof(StateReply)), ("r.command", typeof(CommandReply)),
         ("pub.state", typeof(LatticeStateChanged)), ("env.command", typeof(LatticeCommandEnvelope)),
         ("call.json", typeof(InvokeJson)), ("r.call", typeof(InvokeReply)),
-        ("i.invoke", typeof(InstanceInvoke)),
+        ("i.invoke", typeof(InstanceInvoke)), ("i.http", typeof(HttpInvoke)), ("r.http", typeof(HttpReply)),
         ("i.announce", typeof(InstanceAnnounce)), ("i.announce-req", typeof(AnnounceRequest)), ("i.ensure", typeof(EnsureInstance)), ("i.retire", typeof(RetireInstance)),
         ("p.request", typeof(ProviderRequest)), ("p.result", typeof(ProviderResult)),
         ("p.invoke", typeof(ProviderInvoke)), ("p.ensure", typeof(EnsureProvider)), ("p.retire", typeof(RetireProvider)),

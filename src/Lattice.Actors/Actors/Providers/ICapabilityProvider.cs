@@ -35,6 +35,16 @@ public interface IProviderBackend : IDisposable
 }
 
 /// <summary>
+/// A provider kind that sends a component's outgoing HTTP (wasi:http/outgoing-handler). The request
+/// is sent on the calling instance's host with the client this returns for the merged provider and
+/// link config, so request and response bodies stream without crossing hosts.
+/// </summary>
+public interface IOutgoingHttpProvider
+{
+    Wasi.Http.IOutgoingHttp ClientFor(IReadOnlyDictionary<string, string> config);
+}
+
+/// <summary>
 /// A backend that acts on its links as they change (wasmCloud's "receive link config"): an HTTP
 /// server listens where the links it is the source of say, a client allows what its targets' config
 /// allows. Called on the provider's thread at start and whenever a link naming it changes.
@@ -79,6 +89,9 @@ public sealed record ProviderContext(string ProviderId, IReadOnlyDictionary<stri
         public static readonly NoCalls Instance = new();
 
         public Task<string> CallJsonAsync(string componentId, string function, IReadOnlyList<string> jsonArgs, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("this provider was opened outside a lattice and cannot call components");
+
+        public Task<HttpAnswer> ServeHttpAsync(string componentId, Wasi.Http.HttpRequestHead request, Stream? body, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("this provider was opened outside a lattice and cannot call components");
     }
 }
