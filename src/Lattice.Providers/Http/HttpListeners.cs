@@ -39,6 +39,9 @@ internal sealed class HttpListeners(Func<string, HttpContext, Task> serve, Actio
         {
             k.Listen(endpoint);
             k.AddServerHeader = false;
+            // Header values are bytes to a component; Latin-1 sends any of them (the default refuses non-ASCII).
+            k.ResponseHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
+            k.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
             k.Limits.MaxRequestBodySize = null; // bodies stream through; the component decides what it reads
         });
         var app = builder.Build();

@@ -117,6 +117,9 @@ internal sealed class BodyPipe
 
     public BodyFailure? Failure { get { lock (_gate) return _failure; } }
 
+    /// <summary>True when the writer ended the body well without ever writing a byte.</summary>
+    public bool EndedEmpty { get { lock (_gate) return _ended && _failure is null && PeakBuffered == 0; } }
+
     /// <summary>The trailers the writer completed the body with (null when none, or not ended yet).</summary>
     public IReadOnlyList<HttpField>? Trailers { get { lock (_gate) return _trailers; } }
 

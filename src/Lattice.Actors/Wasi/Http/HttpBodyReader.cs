@@ -23,6 +23,13 @@ public sealed class HttpBodyReader : Stream
     /// <summary>The most bytes of this body that were ever buffered at once.</summary>
     public long PeakBuffered => _pipe.PeakBuffered;
 
+    /// <summary>Waits until the guest wrote something or ended the body; true when it ended without a byte.</summary>
+    internal async Task<bool> EndsEmptyAsync(CancellationToken cancel)
+    {
+        await _pipe.WaitReadableAsync(cancel).ConfigureAwait(false);
+        return _pipe.EndedEmpty;
+    }
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;

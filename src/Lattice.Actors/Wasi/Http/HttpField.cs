@@ -15,6 +15,12 @@ public readonly record struct HttpField(string Name, byte[] Value)
     /// <summary>The value with one char per byte (Latin-1): lossless, suitable for ASP.NET Core's and HttpClient's header APIs.</summary>
     public string ValueText => Encoding.Latin1.GetString(Value);
 
+    /// <summary>Same name (ignoring case) and same value bytes.</summary>
+    public bool Equals(HttpField other) =>
+        string.Equals(Name, other.Name, StringComparison.OrdinalIgnoreCase) && Value.AsSpan().SequenceEqual(other.Value);
+
+    public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(Name ?? "");
+
     public override string ToString() => $"{Name}: {ValueText}";
 }
 

@@ -1,7 +1,6 @@
 // The objects behind wasi:http's request and response handles, and the WIT forms of method and
 // scheme. Each holds its head (frozen headers: a request's or response's `headers()` is immutable)
 // and hands out its body once, as the WIT says (`consume`, `body`: the second call fails).
-using System.Text;
 using Lattice.Wit;
 
 namespace Lattice.Wasi.Http;
@@ -24,7 +23,7 @@ internal sealed class IncomingRequest(HttpRequestHead head, BodySource body)
 }
 
 /// <summary><c>outgoing-request</c>: a request the guest builds for outgoing-handler.handle.</summary>
-internal sealed class OutgoingRequest(HttpFields headers) : IDisposable
+internal sealed class OutgoingRequest(HttpFields headers)
 {
     public HttpFields Headers { get; } = headers.Freeze();
 
@@ -43,9 +42,6 @@ internal sealed class OutgoingRequest(HttpFields headers) : IDisposable
     }
 
     public HttpRequestHead Head => new(Method, Scheme, Authority, PathWithQuery, Headers.ToList());
-
-    // The body belongs to the guest (its own handle); nothing here to release.
-    public void Dispose() { }
 }
 
 /// <summary><c>request-options</c>: the three timeouts of an outgoing request.</summary>
@@ -150,6 +146,4 @@ internal static class HttpWit
 
     /// <summary>A path (and query) as it goes on the request line: visible ASCII, no fragment.</summary>
     public static bool IsValidPathWithQuery(string path) => !path.Any(c => c <= ' ' || c >= 0x7F || c == '#');
-
-    public static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }

@@ -25,11 +25,12 @@
 // Handle returns when the guest's `handle` returns; the guest may go on writing the body until then,
 // and the bounded body buffer makes it wait (in wasi:io/poll, within the call deadline) while the
 // server has not sent the previous bytes yet. So the server must read the body concurrently with
-// Handle, never after it. A trap or a missed deadline is rethrown by Handle as the usual
+// Handle, never after it (and a guest must set its response before it writes more than the buffer
+// holds, as with wasmtime: until then nobody reads). A trap or a missed deadline is rethrown by Handle as the usual
 // ComponentTrapException (RecyclingInstance has then already dropped the dead store); the exchange
 // has learned it first: as the outcome when no response was set yet, else as an HttpBodyException
 // from the body. Disposing the exchange (client gone) stops the request body and makes the guest's
-// further writes fail as `closed`.
+// further writes fail as `closed`; an exchange disposed before Handle runs is skipped (the guest never runs).
 using Lattice.Wasm;
 using Lattice.Wit;
 
@@ -45,6 +46,7 @@ public sealed class HttpExchange : IDisposable
     private readonly object _gate = new();
     private BodyPipe? _responseBody;
     private bool _disposed;
+    private int _started;
 
     /// <param name="request">The request head. Scheme, authority and path should all be set (guests expect them).
     /// Hop-by-hop headers (connection, host, transfer-encoding...) are not shown to the guest.</param>
@@ -64,6 +66,11 @@ public sealed class HttpExchange : IDisposable
     /// <summary>Completes once: with <see cref="HttpResponded"/> when the guest sets its response (before its handle
     /// returns), or <see cref="HttpHandlerFailed"/>. Continuations never run on the guest's thread.</summary>
     public Task<HttpOutcome> Outcome => _outcome.Task;
+
+    /// <summary>True the first time only: an exchange is one request, served once.</summary>
+    internal bool TryStart() => Interlocked.Exchange(ref _started, 1) == 0;
+
+    internal bool IsDisposed { get { lock (_gate) return _disposed; } }
 
     internal BodySource RequestBody => new(_body, _trailers, OwnsStream: false, BetweenBytes: null, _abort.Token);
 
@@ -85,6 +92,9 @@ public sealed class HttpExchange : IDisposable
 
     internal void Respond(HttpErrorCode code) =>
         _outcome.TrySetResult(new HttpHandlerFailed(HttpFailureKind.ErrorCode, $"the component answered with an error: {code}", code));
+
+    internal void Skipped() =>
+        _outcome.TrySetResult(new HttpHandlerFailed(HttpFailureKind.NoResponse, "the exchange was disposed before the component ran"));
 
     /// <summary>The guest's handle returned: anything it left undone is now final.</summary>
     internal void GuestReturned()
@@ -171,6 +181,13 @@ public static class IncomingHandler
 
     private static void Run(HttpExchange exchange, Func<ComponentInstance> instance, Action? recycle)
     {
+        if (!exchange.TryStart()) throw new InvalidOperationException("this exchange was already handled: make one per request");
+        // The server gave up while the request waited for the instance (client gone): don't run the guest for nobody.
+        if (exchange.IsDisposed)
+        {
+            exchange.Skipped();
+            return;
+        }
         WitResource? request = null, outparam = null;
         ComponentInstance? live = null;
         try

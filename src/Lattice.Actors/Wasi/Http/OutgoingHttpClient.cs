@@ -90,7 +90,12 @@ public sealed class OutgoingHttpClient : IOutgoingHttp
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
         message.Options.Set(s_connectTimeout, timeouts.Connect!.Value);
-        if (request.Body is { } body) message.Content = new StreamContent(body);
+        // A body the guest finished without writing anything is no body (a GET must not go out with an empty
+        // chunked body); knowing that means waiting for its first bytes, which the send would wait for anyway.
+        if (request.Body is { } body
+            && (head.Headers.Any(h => h.Name.Equals("content-length", StringComparison.OrdinalIgnoreCase))
+                || !await body.EndsEmptyAsync(cancellationToken).ConfigureAwait(false)))
+            message.Content = new StreamContent(body);
         foreach (var field in head.Headers)
         {
             var value = field.ValueText;

@@ -17,17 +17,17 @@ namespace Lattice.Wasi.Http;
 
 public static class WasiHttp
 {
-    public static readonly HostResourceType FieldsType = new("fields");
-    public static readonly HostResourceType IncomingRequestType = new("incoming-request");
-    public static readonly HostResourceType OutgoingRequestType = new("outgoing-request");
-    public static readonly HostResourceType RequestOptionsType = new("request-options");
-    public static readonly HostResourceType ResponseOutparamType = new("response-outparam");
-    public static readonly HostResourceType IncomingResponseType = new("incoming-response");
-    public static readonly HostResourceType IncomingBodyType = new("incoming-body");
-    public static readonly HostResourceType FutureTrailersType = new("future-trailers");
-    public static readonly HostResourceType OutgoingResponseType = new("outgoing-response");
-    public static readonly HostResourceType OutgoingBodyType = new("outgoing-body");
-    public static readonly HostResourceType FutureIncomingResponseType = new("future-incoming-response");
+    internal static readonly HostResourceType FieldsType = new("fields");
+    internal static readonly HostResourceType IncomingRequestType = new("incoming-request");
+    internal static readonly HostResourceType OutgoingRequestType = new("outgoing-request");
+    internal static readonly HostResourceType RequestOptionsType = new("request-options");
+    internal static readonly HostResourceType ResponseOutparamType = new("response-outparam");
+    internal static readonly HostResourceType IncomingResponseType = new("incoming-response");
+    internal static readonly HostResourceType IncomingBodyType = new("incoming-body");
+    internal static readonly HostResourceType FutureTrailersType = new("future-trailers");
+    internal static readonly HostResourceType OutgoingResponseType = new("outgoing-response");
+    internal static readonly HostResourceType OutgoingBodyType = new("outgoing-body");
+    internal static readonly HostResourceType FutureIncomingResponseType = new("future-incoming-response");
 
     /// <summary>
     /// Lets the instance of <paramref name="store"/> make outgoing HTTP requests through <paramref name="handler"/>

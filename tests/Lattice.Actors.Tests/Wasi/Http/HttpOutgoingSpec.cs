@@ -49,8 +49,21 @@ public sealed class HttpOutgoingSpec : IDisposable
         Assert.Equal(size, echoed.Length);
         PatternStream.Verify(echoed.ToArray(), 0);
         var seen = Assert.Single(_upstream.Seen);
-        Assert.Equal(("PUT", "/upload?x=1", (long)size), seen);
+        Assert.Equal(("PUT", "/upload?x=1", true, (long)size), seen);
         Assert.Equal(0, instance.Instance.Store.Resources.Count);
+    }
+
+    [Fact]
+    public async Task A_GET_whose_body_the_guest_finished_empty_goes_out_without_a_body()
+    {
+        using var instance = Fixture("http-proxy.wasm", outgoing: new OutgoingHttpClient([_upstream.Authority]));
+        using var exchange = Proxied("GET", "/items/7");
+        var handler = Serve(instance, exchange);
+
+        var response = await Responded(exchange);
+        Assert.Equal("", await ReadText(response.Body));
+        await handler.WaitAsync(Hang);
+        Assert.Equal(("GET", "/items/7", false, 0L), Assert.Single(_upstream.Seen));
     }
 
     [Fact]
@@ -117,13 +130,13 @@ public sealed class HttpOutgoingSpec : IDisposable
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 (HttpListener): answers 201 with the request body echoed back, and
-/// records what it saw. <see cref="Hold"/> makes it wait before answering.
+/// records what it saw (method, path, whether the request had a body at all, its length). <see cref="Hold"/> makes it wait before answering.
 /// </summary>
 internal sealed class Upstream : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
-    private readonly List<(string Method, string Path, long BodyLength)> _seen = [];
+    private readonly List<(string Method, string Path, bool HasBody, long BodyLength)> _seen = [];
     private TaskCompletionSource _gate = Released();
 
     public Upstream()
@@ -140,7 +153,7 @@ internal sealed class Upstream : IDisposable
 
     public int Requests { get { lock (_seen) return _seen.Count; } }
 
-    public IReadOnlyList<(string Method, string Path, long BodyLength)> Seen { get { lock (_seen) return [.. _seen]; } }
+    public IReadOnlyList<(string Method, string Path, bool HasBody, long BodyLength)> Seen { get { lock (_seen) return [.. _seen]; } }
 
     public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -178,7 +191,7 @@ internal sealed class Upstream : IDisposable
             await _gate.Task;
             var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
-            lock (_seen) _seen.Add((context.Request.HttpMethod, context.Request.RawUrl ?? "", body.Length));
+            lock (_seen) _seen.Add((context.Request.HttpMethod, context.Request.RawUrl ?? "", context.Request.HasEntityBody, body.Length));
             context.Response.StatusCode = 201;
             context.Response.ContentLength64 = body.Length;
             body.Position = 0;

@@ -236,6 +236,23 @@ public sealed class HttpServingSpec
         Assert.Contains("incoming-handler", failed.Message);
     }
 
+    [Fact]
+    public async Task An_exchange_is_served_once_and_not_at_all_once_the_server_dropped_it()
+    {
+        using var instance = Fixture("http-fail.wasm");
+        using (var exchange = new HttpExchange(Get("/ok")))
+        {
+            await Serve(instance, exchange).WaitAsync(Hang);
+            Assert.Throws<InvalidOperationException>(() => IncomingHandler.Handle(instance, exchange));
+        }
+
+        var dropped = new HttpExchange(Get("/trap")); // would trap if it ran
+        dropped.Dispose();
+        await Serve(instance, dropped).WaitAsync(Hang);
+        Assert.Equal(HttpFailureKind.NoResponse, (await Failed(dropped)).Kind);
+        Assert.Equal(1, instance.Generation);
+    }
+
     private static async Task<string> ServeOk(RecyclingInstance instance)
     {
         using var exchange = new HttpExchange(Get("/ok"));
