@@ -74,10 +74,14 @@ internal ref struct WrpcReader
 
     private readonly int Left => _in.Length - _pos;
 
-    private void AddPending(WitType type, WitValue value) =>
-        (Pending ??= []).Add(new WrpcPendingValue(WrpcPath.Of(_path.AsSpan(0, _depth)), type, value));
-
-    private readonly WrpcPath HerePath => WrpcPath.Of(_path.AsSpan(0, _depth));
+    /// <summary>A pending future or stream here: made with its path, and reported.</summary>
+    private WitValue Pend(WitType type, Func<WrpcPath, WitValue> make)
+    {
+        var path = WrpcPath.Of(_path.AsSpan(0, _depth));
+        var value = make(path);
+        (Pending ??= []).Add(new WrpcPendingValue(path, type, value));
+        return value;
+    }
 
     /// <summary>Decodes a member at path index <paramref name="index"/> (tuple position, field, element).</summary>
     public Step Element(int index, WitType type, out WitValue value)
@@ -400,8 +404,7 @@ internal ref struct WrpcReader
         value = null!;
         if (_options.IsByteStream?.Invoke(type) == true)
         {
-            value = WrpcStream.PendingAt(HerePath);
-            AddPending(type, value);
+            value = Pend(type, WrpcStream.PendingAt);
             return Step.Ok;
         }
         var step = Length("handle length", out var length);
@@ -419,8 +422,7 @@ internal ref struct WrpcReader
         if (step != Step.Ok) return step;
         if (!ready)
         {
-            value = WrpcFuture.PendingAt(HerePath);
-            AddPending(type, value);
+            value = Pend(type, WrpcFuture.PendingAt);
             return Step.Ok;
         }
         WitValue? inner = null;
@@ -441,8 +443,7 @@ internal ref struct WrpcReader
         if (step != Step.Ok) return step;
         if (count == 0)
         {
-            value = WrpcStream.PendingAt(HerePath);
-            AddPending(type, value);
+            value = Pend(type, WrpcStream.PendingAt);
             return Step.Ok;
         }
         step = Elements(type.Element, count, 0, "stream", out var items);
