@@ -95,7 +95,8 @@ public static class WrpcEncoder
         }
     }
 
-    private sealed class Writer(IBufferWriter<byte> output, WrpcOptions? options, WrpcPath basePath)
+    // A struct: one encode allocates only the path stack (and the pending list, if any).
+    private struct Writer(IBufferWriter<byte> output, WrpcOptions? options, WrpcPath basePath)
     {
         private readonly WrpcOptions _options = options ?? WrpcOptions.Default;
         private int[] _path = Start(basePath);

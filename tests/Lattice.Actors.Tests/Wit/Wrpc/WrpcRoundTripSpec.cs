@@ -129,6 +129,18 @@ public class WrpcRoundTripSpec
     }
 
     [Fact]
+    public void Encoding_allocates_nothing_per_value_only_a_small_path_stack()
+    {
+        var (type, value) = Cases["everything"];
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        WrpcEncoder.Encode(buffer, type, value); // warm up
+        buffer.ResetWrittenCount();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        WrpcEncoder.Encode(buffer, type, value);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 128);
+    }
+
+    [Fact]
     public void Two_byte_lengths_and_discriminants_are_leb128()
     {
         Assert.Equal("c8 01", Hex(Encode(WitType.String, Str(new string('x', 200))).AsSpan(0, 2)));
