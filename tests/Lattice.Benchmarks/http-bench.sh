@@ -3,13 +3,14 @@
 #   (a) kestrel   plain Kestrel (tests/HttpBaseline): the floor of what a .NET server can do;
 #   (b) jco       `jco serve demo/http-hello/http-hello.wasm`: the same component on Node's
 #                 preview2-shim, a WASI HTTP host that is not ours;
-#   (c) ours      our http-server provider serving demo/http-hello, at $LATTICE_HTTP_URL. Started
-#                 by the caller; when the variable is unset this row is skipped.
+#   (c) ours      our http-server provider serving demo/http-hello: a `lattice up` host started
+#                 here (its own data directory and ports) with BENCH_INSTANCES instances (default
+#                 4) behind the provider; or, when LATTICE_HTTP_URL is set, whatever serves there.
 # Prints a markdown table (requests/s, p50, p99, failed requests) and, when (c) ran, the ratios
 # ours/kestrel and ours/jco.
 #
 #   tests/Lattice.Benchmarks/http-bench.sh
-#   LATTICE_HTTP_URL=http://127.0.0.1:8000/ tests/Lattice.Benchmarks/http-bench.sh
+#   LATTICE_HTTP_URL=http://127.0.0.1:8000/ tests/Lattice.Benchmarks/http-bench.sh   # an existing lattice
 #
 # Settings (environment): BENCH_DURATION (wrk -d, default 10s), BENCH_CONNECTIONS (-c, 32),
 # BENCH_THREADS (-t, 2), BENCH_WARMUP (an untimed run before each measured one, 3s),
@@ -133,11 +134,27 @@ bench_jco() {
   stop_server
 }
 
-# (c) our http-server serving demo/http-hello at URL, started by the caller.
-# TODO(integrator): start a host here (or in the caller), deploy demo/http-hello, link the
-# http-server provider to it, and pass its URL; the body is checked like the others'.
+# (c) our http-server serving demo/http-hello: a host of our own, or the caller's at URL.
 bench_ours() {
   measure ours "$1" "$expected_body"
+}
+
+start_ours() {
+  local cluster admin http log=$work/lattice.log
+  dotnet build src/Lattice.Node -c Release -nologo -v quiet -clp:NoSummary >/dev/null
+  local dll=$PWD/src/Lattice.Node/bin/Release/net10.0/lattice.dll
+  cluster=$(free_port); admin=$(free_port); http=$(free_port)
+  setsid dotnet "$dll" up --port "$cluster" --admin-port "$admin" --data "$work/lattice" --lattice bench >"$log.out" 2>"$log" &
+  server=$!
+  for _ in $(seq 120); do grep -q '^host ' "$log.out" 2>/dev/null && break; sleep 0.5; done
+  grep -q '^host ' "$log.out" || { cat "$log" >&2; return 1; }
+  local l=(env "LATTICE_HOST=http://127.0.0.1:$admin" dotnet "$dll")
+  "${l[@]}" config put listen "address=127.0.0.1:$http" >/dev/null
+  "${l[@]}" provider start web http-server --config listen >/dev/null
+  "${l[@]}" component start hello demo/http-hello/http-hello.wasm --instances "${BENCH_INSTANCES:-4}" >/dev/null
+  "${l[@]}" link put web hello wasi:http/incoming-handler >/dev/null
+  wait_until_up "http://127.0.0.1:$http/" "$log"
+  ours_url="http://127.0.0.1:$http/"
 }
 
 bench_kestrel
@@ -147,7 +164,9 @@ if [[ -n "${LATTICE_HTTP_URL:-}" ]]; then
   # a failure here still prints the rows measured so far, then exits 1
   bench_ours "$LATTICE_HTTP_URL" || ours_failed=1
 else
-  echo ">> ours: skipped (set LATTICE_HTTP_URL to the URL where our http-server serves demo/http-hello)" >&2
+  ours_url=""
+  if start_ours; then bench_ours "$ours_url" || ours_failed=1; else ours_failed=1; fi
+  stop_server
 fi
 
 # --- report ------------------------------------------------------------------------------------
