@@ -120,7 +120,8 @@ internal static class LatticeBench
         throw new TimeoutException($"{entityId} was never placed on its host");
     }
 
-    private static async Task<Measurement[]> MeasureInterleavedAsync(int iterations, params (string Name, Func<Task> Op)[] ops)
+    /// <summary>Measures <paramref name="ops"/> in alternating rounds of 250 calls (see RunAsync), after a warm-up of each.</summary>
+    internal static async Task<Measurement[]> MeasureInterleavedAsync(int iterations, params (string Name, Func<Task> Op)[] ops)
     {
         const int round = 250;
         foreach (var (_, op) in ops)

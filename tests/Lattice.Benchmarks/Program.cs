@@ -3,10 +3,16 @@
 // of the medians (> 1 means ours is faster). Machines here are noisy: compare ratios, not absolutes.
 //
 //   dotnet run --project tests/Lattice.Benchmarks -c Release [-- --quick]
+// Other modes: `--lattice` (routed calls and cross-host, LatticeBench.cs), `--kv` (key-value per backend, KeyValueBench.cs).
 using Lattice.Benchmarks;
 
 var quick = args.Contains("--quick");
 var repo = FindRepo();
+if (args.Contains("--kv"))
+{
+    await KeyValueBench.RunAsync(repo, quick);
+    return;
+}
 if (args.Contains("--lattice"))
 {
     await LatticeBench.RunAsync(repo, quick);
