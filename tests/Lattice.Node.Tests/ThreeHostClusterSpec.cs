@@ -49,7 +49,7 @@ public sealed class ThreeHostClusterSpec(ThreeHosts fixture) : IClassFixture<Thr
         Assert.Equal(3, Entities(stats.Stdout));
         var inventory = Ops.Json(Hosts[2], "get", "inventory").AsArray();
         Assert.Equal(3, inventory.Count);
-        Assert.Equal(3, inventory.Sum(h => h!["inventory"]!.AsArray().Count(i => (string?)i!["component_id"] == "bench")));
+        Assert.Equal(3, inventory.Sum(h => h!["inventory"]!["components"]!.AsArray().Count(i => (string?)i!["component_id"] == "bench")));
     }
 
     [Fact]

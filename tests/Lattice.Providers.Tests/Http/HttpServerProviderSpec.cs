@@ -94,15 +94,101 @@ public sealed class HttpServerProviderSpec
 
         var body = new byte[10 * 1024 * 1024];
         new Random(7).NextBytes(body);
-        // Chunked upload (no content-length), read back as a stream.
-        using var request = new HttpRequestMessage(HttpMethod.Post, url + "/echo?big=1") { Content = new StreamContent(new NonSeekable(body)) };
-        request.Headers.Add("x-test", "streamed");
-        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("/echo?big=1", response.Headers.GetValues("x-path").Single());
-        Assert.Equal("streamed", response.Headers.GetValues("x-test").Single());
-        await using var stream = await response.Content.ReadAsStreamAsync();
-        Assert.Equal(SHA256.HashData(body), await SHA256.HashDataAsync(stream));
+        // Full duplex on HTTP/1.1: HttpClient sends the whole body before reading the answer (and
+        // an echo that streams holds only ~1 MiB of it), so the test speaks HTTP itself: a chunked
+        // upload written by one task while the chunked response is read and hashed as it arrives.
+        var uri = new Uri(url);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(uri.Host, uri.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+            $"POST /echo?big=1 HTTP/1.1\r\nHost: {uri.Authority}\r\nx-test: streamed\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        var upload = Task.Run(async () =>
+        {
+            for (var offset = 0; offset < body.Length; offset += 64 * 1024)
+            {
+                var n = Math.Min(64 * 1024, body.Length - offset);
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"{n:x}\r\n"));
+                await stream.WriteAsync(body.AsMemory(offset, n));
+                await stream.WriteAsync("\r\n"u8.ToArray());
+            }
+            await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
+        });
+        var reader = new ChunkedResponse(stream);
+        var (status, headers) = await reader.ReadHeadAsync();
+        Assert.Equal(200, status);
+        Assert.Equal("/echo?big=1", headers["x-path"]);
+        Assert.Equal("streamed", headers["x-test"]);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var received = await reader.ReadBodyAsync(chunk => hash.AppendData(chunk.Span));
+        await upload;
+        Assert.Equal(body.Length, received);
+        Assert.Equal(SHA256.HashData(body), hash.GetHashAndReset());
+    }
+
+    /// <summary>Reads one HTTP/1.1 response with a chunked body from a raw stream.</summary>
+    private sealed class ChunkedResponse(Stream stream)
+    {
+        private readonly byte[] _buffer = new byte[128 * 1024];
+        private int _start, _end;
+
+        public async Task<(int Status, Dictionary<string, string> Headers)> ReadHeadAsync()
+        {
+            var status = int.Parse((await LineAsync()).Split(' ')[1]);
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            for (var line = await LineAsync(); line.Length > 0; line = await LineAsync())
+                headers[line[..line.IndexOf(':')]] = line[(line.IndexOf(':') + 1)..].Trim();
+            Assert.Equal("chunked", headers["transfer-encoding"]);
+            return (status, headers);
+        }
+
+        public async Task<long> ReadBodyAsync(Action<ReadOnlyMemory<byte>> sink)
+        {
+            long total = 0;
+            while (true)
+            {
+                var size = Convert.ToInt32((await LineAsync()).Split(';')[0], 16);
+                if (size == 0) return total;
+                while (size > 0)
+                {
+                    if (_start == _end) await FillAsync();
+                    var n = Math.Min(size, _end - _start);
+                    sink(_buffer.AsMemory(_start, n));
+                    _start += n;
+                    size -= n;
+                    total += n;
+                }
+                Assert.Equal("", await LineAsync());
+            }
+        }
+
+        private async Task<string> LineAsync()
+        {
+            while (true)
+            {
+                var i = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+                if (i >= 0)
+                {
+                    var line = System.Text.Encoding.Latin1.GetString(_buffer, _start, i - _start).TrimEnd('\r');
+                    _start = i + 1;
+                    return line;
+                }
+                await FillAsync();
+            }
+        }
+
+        private async Task FillAsync()
+        {
+            if (_start > 0)
+            {
+                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            var n = await stream.ReadAsync(_buffer.AsMemory(_end));
+            if (n == 0) throw new EndOfStreamException("the server closed the connection mid-response");
+            _end += n;
+        }
     }
 
     [Fact]
@@ -196,27 +282,5 @@ public sealed class HttpServerProviderSpec
         await using var again = await SingleHost.StartAsync(options with { Port = SingleHost.NewOptions().Port }, BuiltInProviders.Catalog);
         using var third = await Eventually(() => new HttpRequestMessage(HttpMethod.Get, url), r => r.StatusCode == HttpStatusCode.OK);
         Assert.Equal("visits: 3\n", await third.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>Makes HttpClient send a chunked body (no length known up front).</summary>
-    private sealed class NonSeekable(byte[] data) : Stream
-    {
-        private int _position;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = Math.Min(count, Math.Min(64 * 1024, data.Length - _position));
-            Array.Copy(data, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
