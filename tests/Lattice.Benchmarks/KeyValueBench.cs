@@ -29,7 +29,7 @@ internal static class KeyValueBench
         {
             Lattice = "kvbench",
             DataDirectory = Directory.CreateTempSubdirectory("lattice-kv-bench-").FullName,
-            Port = FreePort(),
+            Port = LatticeBench.FreePort(),
         };
         var system = ActorSystem.Create(options.Lattice, LatticeConfig.Build(options));
         var up = new TaskCompletionSource();
@@ -100,13 +100,6 @@ internal static class KeyValueBench
         throw new TimeoutException("the key-value component never became ready: " + last);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>A server process on a free loopback port, killed on dispose.</summary>
     private sealed class Server(Process process, int port) : IDisposable
     {
@@ -116,7 +109,7 @@ internal static class KeyValueBench
         {
             var path = new[] { "/usr/bin", "/usr/sbin", "/usr/local/bin" }.Select(d => Path.Combine(d, binary)).FirstOrDefault(File.Exists)
                 ?? throw new InvalidOperationException($"{binary} is not installed (apt-get install -y {binary})");
-            var port = FreePort();
+            var port = LatticeBench.FreePort();
             var psi = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in args(port)) psi.ArgumentList.Add(a);
             var p = Process.Start(psi)!;

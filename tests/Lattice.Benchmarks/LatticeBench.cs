@@ -143,7 +143,7 @@ internal static class LatticeBench
         }).ToArray();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

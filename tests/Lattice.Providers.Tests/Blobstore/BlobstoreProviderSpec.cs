@@ -8,20 +8,6 @@ namespace Lattice.Tests.Providers.Blobstore;
 [Collection("lattice hosts")]
 public sealed class BlobstoreProviderSpec
 {
-    private static async Task<string> Eventually(Func<Task<string>> call, Func<string, bool> done)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var result = await call();
-                if (done(result) || attempt >= 50) return result;
-            }
-            catch (LatticeCallException) when (attempt < 50) { }
-            await Task.Delay(100);
-        }
-    }
-
     private static byte Pattern(long k, uint seed) => (byte)((k + seed) % 251);
 
     [Fact]
@@ -33,12 +19,12 @@ public sealed class BlobstoreProviderSpec
         await host.Client.SendAsync(new StartProvider(new ProviderSpec("blobs", "blobstore-fs")));
         await host.Client.SendAsync(new StartComponent(new ComponentSpec("app", sha, 1)));
 
-        var denied = await Eventually(() => host.Client.CallJsonAsync("app", "create", ["\"photos\""]), r => r.StartsWith("{\"err\""));
+        var denied = await EventualCalls.Eventually(() => host.Client.CallJsonAsync("app", "create", ["\"photos\""]), r => r.StartsWith("{\"err\""));
         Assert.Contains("no link for wasi:blobstore/blobstore", denied);
 
         // One link naming `blobstore` carries the container and types calls too, as in wasmCloud.
         await host.Client.SendAsync(new PutLink(new LinkDefinition("app", "blobs", "wasi", "blobstore", ["blobstore"])));
-        Assert.Equal("{\"ok\":null}", await Eventually(() => host.Client.CallJsonAsync("app", "create", ["\"photos\""]), r => r.StartsWith("{\"ok\"")));
+        Assert.Equal("{\"ok\":null}", await EventualCalls.Eventually(() => host.Client.CallJsonAsync("app", "create", ["\"photos\""]), r => r.StartsWith("{\"ok\"")));
 
         const int size = 4 * 1024 * 1024 + 17;
         Assert.Equal("{\"ok\":null}", await host.Client.CallJsonAsync("app", "write", ["\"photos\"", "\"big\"", $"{size}", "3"]));

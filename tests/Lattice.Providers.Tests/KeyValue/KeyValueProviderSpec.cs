@@ -8,20 +8,6 @@ namespace Lattice.Tests.Providers;
 /// <summary>A real component (kvcounter.wasm) using wasi:keyvalue through a link to each key-value provider kind.</summary>
 public sealed class KeyValueProviderSpec
 {
-    private static async Task<string> Eventually(Func<Task<string>> call, Func<string, bool> done)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var result = await call();
-                if (done(result) || attempt >= 50) return result;
-            }
-            catch (LatticeCallException) when (attempt < 50) { }
-            await Task.Delay(100);
-        }
-    }
-
     private static Task<string> Call(SingleHost host, string function, params string[] args) => host.Client.CallJsonAsync("counter", function, args);
 
     /// <summary>Deploys the counter and provider <paramref name="kind"/> (with optional provider and link target configs).</summary>
@@ -39,7 +25,7 @@ public sealed class KeyValueProviderSpec
     /// <summary>Counting, storing and fetching through the component, the same on every backend.</summary>
     private static async Task CountsAndStores(SingleHost host)
     {
-        Assert.Equal("{\"ok\":1}", await Eventually(() => Call(host, "increment", "\"visits\"", "\"home\""), r => r.StartsWith("{\"ok\"")));
+        Assert.Equal("{\"ok\":1}", await EventualCalls.Eventually(() => Call(host, "increment", "\"visits\"", "\"home\""), r => r.StartsWith("{\"ok\"")));
         Assert.Equal("{\"ok\":2}", await Call(host, "increment", "\"visits\"", "\"home\""));
         Assert.Equal("{\"ok\":null}", await Call(host, "put", "\"notes\"", "\"a\"", "\"héllo\""));
         Assert.Equal("{\"ok\":\"héllo\"}", await Call(host, "fetch", "\"notes\"", "\"a\""));
@@ -61,7 +47,7 @@ public sealed class KeyValueProviderSpec
             await host.Client.SendAsync(new StartComponent(new ComponentSpec("counter", sha, 1)));
 
             // No link yet: the interface's own error type says so (deny by default), no trap.
-            var denied = await Eventually(() => Call(host, "increment", "\"visits\"", "\"home\""), r => r.StartsWith("{\"err\""));
+            var denied = await EventualCalls.Eventually(() => Call(host, "increment", "\"visits\"", "\"home\""), r => r.StartsWith("{\"err\""));
             Assert.Contains("no link for wasi:keyvalue/atomics", denied);
 
             await host.Client.SendAsync(new PutLink(new LinkDefinition("counter", "kv", "wasi", "keyvalue", ["store", "atomics"])));
@@ -69,7 +55,7 @@ public sealed class KeyValueProviderSpec
         }
 
         await using var again = await SingleHost.StartAsync(options with { Port = SingleHost.NewOptions().Port }, BuiltInProviders.Catalog);
-        Assert.Equal("{\"ok\":3}", await Eventually(() => Call(again, "increment", "\"visits\"", "\"home\""), r => r.StartsWith("{\"ok\"")));
+        Assert.Equal("{\"ok\":3}", await EventualCalls.Eventually(() => Call(again, "increment", "\"visits\"", "\"home\""), r => r.StartsWith("{\"ok\"")));
     }
 
     [SkippableFact]
@@ -100,7 +86,7 @@ public sealed class KeyValueProviderSpec
         await using var host = await SingleHost.StartAsync(providers: BuiltInProviders.Catalog);
         var url = $"redis://127.0.0.1:{LocalServer.FreePort()}";
         await Deploy(host, "keyvalue-redis", targetConfig: new() { ["URL"] = url });
-        var error = await Eventually(() => Call(host, "increment", "\"visits\"", "\"home\""), r => r.Contains("Redis"));
+        var error = await EventualCalls.Eventually(() => Call(host, "increment", "\"visits\"", "\"home\""), r => r.Contains("Redis"));
         Assert.StartsWith("{\"err\":", error);
         Assert.Contains($"cannot reach Redis at {url}", error);
     }
