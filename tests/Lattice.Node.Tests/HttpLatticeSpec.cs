@@ -180,8 +180,8 @@ public sealed class HttpLatticeSpec(ITestOutputHelper output)
 
         // Echo unpinned, then scaled to 2: the new instance goes to the least loaded host, the
         // listener's. The server prefers the instance beside it, which streams: 8 MiB goes through
-        // every time. (Unpinned first and scaled after: a shard is allocated with the placement of
-        // the allocating host's view, which may not have the command that created it yet.)
+        // every time. (Unpinned first and scaled after: a shard of a component the view already
+        // knows is allocated with the view's placement, which may predate the command that unpinned it.)
         Ops.Json(hosts[0], "component", "start", "echo", Echo, "--timeout", "30");
         Ops.Eventually(hosts[0], r => r.ExitCode == 0 && JsonNode.Parse(r.Stdout)!.AsArray().Any(c => (string?)c!["id"] == "echo" && c["placement"]!.AsObject().Count == 0),
             "get", "components", "-o", "json");
