@@ -52,7 +52,7 @@ public sealed class LatticeRuntime : IDisposable
             entityId => ComponentActor.Props(entityId, host),
             ClusterShardingSettings.Create(system),
             new InstanceMessageExtractor(shardsPerComponent: 32),
-            new PlacementAllocationStrategy(system, () => host.CurrentState),
+            new PlacementAllocationStrategy(system, () => host.CurrentState, stateProxy),
             PoisonPill.Instance);
         host.Router.Tell(new InvocationRouter.UseRegion(region));
         host.Region = region;

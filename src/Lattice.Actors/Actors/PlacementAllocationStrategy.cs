@@ -8,6 +8,10 @@
 // leaving calls unanswerable; once an eligible host is there, the next rebalance round moves it.
 // Otherwise no rebalancing for load: moving a running instance costs a store rebuild, so shards
 // move only when their host leaves or dies, or when they sit on a host their labels exclude.
+//
+// The placement is read from this host's view of the lattice state, which can be behind: the state
+// actor starts a new component's instances before its change reaches the views, so the first shards
+// of a component the view does not know yet are placed by the state actor's own copy.
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
@@ -17,13 +21,16 @@ using Lattice.Model;
 
 namespace Lattice.Actors;
 
-internal sealed class PlacementAllocationStrategy(ActorSystem system, Func<LatticeState> state) : IShardAllocationStrategy
+internal sealed class PlacementAllocationStrategy(ActorSystem system, Func<LatticeState> state, IActorRef? stateActor = null) : IShardAllocationStrategy
 {
+    private static readonly TimeSpan AskStateActor = TimeSpan.FromSeconds(3);
+    private static readonly IReadOnlyDictionary<string, string> Anywhere = new Dictionary<string, string>();
+
     private readonly ILoggingAdapter _log = Logging.GetLogger(system, typeof(PlacementAllocationStrategy));
 
-    public Task<IActorRef> AllocateShard(IActorRef requester, string shardId, IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations)
+    public async Task<IActorRef> AllocateShard(IActorRef requester, string shardId, IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations)
     {
-        var labels = Placement(shardId);
+        var labels = Placement(shardId) ?? await FreshPlacementAsync(shardId);
         var eligible = currentShardAllocations.Where(kv => labels.Count == 0 || Eligible(kv.Key, labels)).ToList();
         if (eligible.Count == 0)
         {
@@ -31,10 +38,10 @@ internal sealed class PlacementAllocationStrategy(ActorSystem system, Func<Latti
                 string.Join(",", labels.Select(kv => $"{kv.Key}={kv.Value}")), shardId);
             eligible = [.. currentShardAllocations];
         }
-        if (eligible.Count == 0) return Task.FromResult(requester);
+        if (eligible.Count == 0) return requester;
         var chosen = eligible.MinBy(kv => kv.Value.Count).Key;
         _log.Debug("shard {0} -> {1}", shardId, chosen.Path);
-        return Task.FromResult(chosen);
+        return chosen;
     }
 
     public Task<IImmutableSet<string>> Rebalance(IImmutableDictionary<IActorRef, IImmutableList<string>> currentShardAllocations, IImmutableSet<string> rebalanceInProgress)
@@ -45,7 +52,7 @@ internal sealed class PlacementAllocationStrategy(ActorSystem system, Func<Latti
             foreach (var shard in shards)
             {
                 if (rebalanceInProgress.Contains(shard)) continue;
-                var labels = Placement(shard);
+                var labels = Placement(shard) ?? Anywhere;
                 if (labels.Count == 0 || Eligible(region, labels)) continue;
                 if (currentShardAllocations.Keys.Any(r => Eligible(r, labels))) misplaced.Add(shard);
             }
@@ -60,10 +67,28 @@ internal sealed class PlacementAllocationStrategy(ActorSystem system, Func<Latti
         return member is not null && labels.All(kv => member.Roles.Contains($"{kv.Key}={kv.Value}"));
     }
 
-    private IReadOnlyDictionary<string, string> Placement(string shardId)
+    /// <summary>The component's labels by this host's view, or null when the view does not know the component (yet).</summary>
+    private IReadOnlyDictionary<string, string>? Placement(string shardId) =>
+        state().Components.TryGetValue(Component(shardId), out var spec) ? spec.Placement : null;
+
+    /// <summary>The labels by the state actor, which has applied every command it started instances for.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> FreshPlacementAsync(string shardId)
+    {
+        if (stateActor is null) return Anywhere;
+        try
+        {
+            var reply = await stateActor.Ask<StateReply>(GetLatticeState.Instance, AskStateActor);
+            return reply.State.Components.TryGetValue(Component(shardId), out var spec) ? spec.Placement : Anywhere;
+        }
+        catch (AskTimeoutException)
+        {
+            return Anywhere;
+        }
+    }
+
+    private static string Component(string shardId)
     {
         var hash = shardId.LastIndexOf('#');
-        var component = hash > 0 ? shardId[..hash] : shardId;
-        return state().Components.TryGetValue(component, out var spec) ? spec.Placement : new Dictionary<string, string>();
+        return hash > 0 ? shardId[..hash] : shardId;
     }
 }
