@@ -54,6 +54,21 @@ public sealed class WasiConfigSpec : IDisposable
     }
 
     [Fact]
+    public void The_components_side_of_its_links_config_comes_after_its_own()
+    {
+        Put(new ConfigPut(Config("own", ("region", "eu"), ("bucket", "own"))),
+            new ConfigPut(Config("as-source", ("bucket", "from my link"))),
+            new ConfigPut(Config("as-target", ("route", "/api"))),
+            new ConfigPut(Config("providers-side", ("url", "redis://secret"))),
+            new ComponentStarted(new ComponentSpec("app", new string('a', 64), 1, Config: ["own"])),
+            new LinkPut(new LinkDefinition("app", "kv", "wasi", "keyvalue", ["store"], SourceConfig: ["as-source"], TargetConfig: ["providers-side"])),
+            new LinkPut(new LinkDefinition("web", "app", "wasi", "http", ["incoming-handler"], SourceConfig: ["providers-side"], TargetConfig: ["as-target"])));
+        Start(new ComponentConfig("app", () => _state).Current);
+
+        Assert.Equal("{\"ok\":[[\"bucket\",\"from my link\"],[\"region\",\"eu\"],[\"route\",\"/api\"]]}", Call("runtime-get-all"));
+    }
+
+    [Fact]
     public void A_config_change_reaches_the_running_instance_without_a_restart()
     {
         Put(new ConfigPut(Config("base", ("mode", "slow"))),
