@@ -82,6 +82,13 @@ public sealed class HttpServerProviderSpec
         using var missing = await Client.GetAsync(url + "/elsewhere");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("no component is routed", await missing.Content.ReadAsStringAsync());
+
+        // Changing the provider's config reopens it: the listener moves to the new address.
+        var moved = $"http://127.0.0.1:{FreePort()}";
+        await host.Client.SendAsync(new PutConfig(new NamedConfig("listen", new Dictionary<string, string> { ["address"] = moved[7..] })));
+        using var there = await Eventually(() => new HttpRequestMessage(HttpMethod.Get, moved + "/hello"), r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Equal("hello, world!\n", await there.Content.ReadAsStringAsync());
+        await Assert.ThrowsAsync<HttpRequestException>(() => Client.GetAsync(url + "/hello"));
     }
 
     [Fact]

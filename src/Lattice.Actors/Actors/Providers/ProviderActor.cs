@@ -17,6 +17,7 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
     private IProviderBackend? _backend;
     private LatticeState _state = LatticeState.Empty;
     private ProviderLinks? _links;
+    private (string Kind, IReadOnlyDictionary<string, string> Config)? _opened;
 
     public ProviderActor(string providerId, ComponentHost host, ProviderCatalog catalog)
     {
@@ -47,6 +48,7 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
             return;
         }
         _state = reply.State;
+        _opened = (spec.Kind, reply.State.MergedConfig(spec.ConfigNames));
         string? problem = null;
         if (_catalog.ByKind(spec.Kind) is not { } kind) problem = $"this host has no provider kind '{spec.Kind}'";
         else
@@ -69,6 +71,17 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
             Receive<StateReply>(r =>
             {
                 if (r.State.Version < _state.Version) return;
+                if (Reconfigured(r.State))
+                {
+                    // `config put` on the provider's config (or a new kind): open the backend again with it,
+                    // as a restarted provider would (a listener moves to its new address).
+                    _log.Info("provider {0} reconfigured, reopening", _providerId);
+                    _backend?.Dispose();
+                    _backend = null;
+                    _links = null;
+                    TryStart(r);
+                    return;
+                }
                 _state = r.State;
                 if (problem is null) TellLinks();
             });
@@ -77,6 +90,13 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
         else TellLinks();
         Stash.UnstashAll();
     }
+
+    private bool Reconfigured(LatticeState state) =>
+        state.Providers.TryGetValue(_providerId, out var spec) && _opened is { } opened
+        && (spec.Kind != opened.Kind || !SameConfig(state.MergedConfig(spec.ConfigNames), opened.Config));
+
+    private static bool SameConfig(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     /// <summary>Hands the backend its links when they differ from what it last saw.</summary>
     private void TellLinks()
@@ -95,8 +115,7 @@ internal sealed class ProviderActor : ReceiveActor, IWithStash
         a.Count == b.Count && a.Zip(b, Same).All(same => same);
 
     private static bool Same(ProviderLink a, ProviderLink b) =>
-        a.PeerId == b.PeerId && a.Name == b.Name && a.Interfaces.SequenceEqual(b.Interfaces)
-        && a.Config.Count == b.Config.Count && a.Config.All(kv => b.Config.TryGetValue(kv.Key, out var v) && v == kv.Value);
+        a.PeerId == b.PeerId && a.Name == b.Name && a.Interfaces.SequenceEqual(b.Interfaces) && SameConfig(a.Config, b.Config);
 
     private ProviderResult Handle(ProviderInvoke invoke)
     {
