@@ -1,0 +1,151 @@
+// The messages of one invocation, by subject. The inbox hands every message under `{inbox}.{id}` to
+// the mailbox `id`; the mailbox queues it by the rest of the subject (`` for the handshake, `results`,
+// `params.0.1`, ...). A queue exists as soon as either side needs it, so a message that arrives
+// before anyone reads its subject (a peer may publish an async value before we decoded the value
+// that announces it) waits in its queue instead of being dropped. What waits unread is bounded: past
+// the limit the whole invocation fails, so a peer cannot make us buffer without end.
+using System.Threading.Channels;
+
+namespace Lattice.Node.Bridge.Wrpc;
+
+internal sealed class WrpcMailbox : IDisposable
+{
+    private readonly WrpcInbox _inbox;
+    private readonly long _limit;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, WrpcFrameQueue> _queues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WrpcFrameQueue>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private long _buffered;
+    private Exception? _failure;
+    private bool _closed;
+
+    public WrpcMailbox(WrpcInbox inbox, string id, long limit)
+    {
+        _inbox = inbox;
+        _limit = limit;
+        Id = id;
+        Subject = inbox.Subject + "." + id;
+        _lookup = _queues.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    internal string Id { get; }
+
+    /// <summary>This invocation's inbox subject (Rc for a client, Rs for a server).</summary>
+    public string Subject { get; }
+
+    /// <summary>The queue of <c>{Subject}.{suffix}</c> (the handshake for an empty suffix). Each subject is read once.</summary>
+    public WrpcFrameQueue Claim(string suffix)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (!_queues.TryGetValue(suffix, out var queue))
+            {
+                queue = new WrpcFrameQueue(this, _failure);
+                _queues.Add(suffix, queue);
+            }
+            if (queue.Claimed) throw new InvalidOperationException($"{Subject}.{suffix} is already being read");
+            queue.Claimed = true;
+            return queue;
+        }
+    }
+
+    internal void Deliver(ReadOnlySpan<char> suffix, WrpcFrame frame)
+    {
+        lock (_lock)
+        {
+            if (_closed || _failure is not null)
+            {
+                frame.Dispose();
+                return;
+            }
+            if (!_lookup.TryGetValue(suffix, out var queue))
+            {
+                queue = new WrpcFrameQueue(this, null);
+                _queues.Add(suffix.ToString(), queue);
+            }
+            _buffered += frame.Length;
+            if (_buffered > _limit)
+            {
+                frame.Dispose();
+                FailLocked(new WrpcProtocolException(Subject, $"the peer sent more than {_limit} bytes that were not read yet"));
+                return;
+            }
+            queue.Write(frame);
+        }
+    }
+
+    internal void Consumed(int bytes)
+    {
+        lock (_lock) _buffered -= bytes;
+    }
+
+    /// <summary>Ends every queue with <paramref name="error"/>: readers see it instead of waiting.</summary>
+    public void Fail(Exception error)
+    {
+        lock (_lock) FailLocked(error);
+    }
+
+    private void FailLocked(Exception error)
+    {
+        if (_failure is not null) return;
+        _failure = error;
+        foreach (var queue in _queues.Values) queue.Complete(error);
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_closed) return;
+            _closed = true;
+            foreach (var queue in _queues.Values) queue.Complete(null);
+        }
+        _inbox.Remove(this);
+    }
+}
+
+/// <summary>The frames of one subject of an invocation, in arrival order.</summary>
+internal sealed class WrpcFrameQueue
+{
+    private readonly WrpcMailbox _owner;
+    private readonly Channel<WrpcFrame> _channel = Channel.CreateUnbounded<WrpcFrame>();
+    private Exception? _error;
+
+    internal WrpcFrameQueue(WrpcMailbox owner, Exception? failed)
+    {
+        _owner = owner;
+        if (failed is not null) Complete(failed);
+    }
+
+    internal bool Claimed { get; set; }
+
+    internal void Write(WrpcFrame frame)
+    {
+        if (!_channel.Writer.TryWrite(frame)) frame.Dispose();
+    }
+
+    internal void Complete(Exception? error)
+    {
+        _error ??= error;
+        _channel.Writer.TryComplete();
+        // Frames nobody will read go back to the pool.
+        while (_channel.Reader.TryRead(out var frame)) frame.Dispose();
+    }
+
+    /// <summary>The next frame; the caller disposes it. Throws the invocation's failure, or ObjectDisposed once it is closed.</summary>
+    public async ValueTask<WrpcFrame> ReadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var frame = await _channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            _owner.Consumed(frame.Length);
+            return frame;
+        }
+        catch (ChannelClosedException)
+        {
+            if (_error is not null) throw _error;
+            throw new ObjectDisposedException(_owner.Subject, "the invocation is closed");
+        }
+    }
+}
