@@ -6,7 +6,6 @@
 // A stream ends with its end marker (empty chunk). A peer that closes the subject at a chunk
 // boundary without the marker is read as a finished stream too (the Rust reader does the same),
 // unless it said why it stopped (our `wrpc-error` header); a close inside a chunk is an error.
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Lattice.Wit;
 using Lattice.Wit.Wrpc;
@@ -15,13 +14,25 @@ namespace Lattice.Node.Bridge.Wrpc;
 
 internal sealed class WrpcAsyncReceiver(WrpcMailbox mailbox, string root, string invocation, WrpcOptions codec, TimeSpan idleTimeout) : IWrpcAsyncReader
 {
-    private readonly ConcurrentDictionary<WitValue, WrpcPendingValue> _pending = new(ReferenceEqualityComparer.Instance);
+    // Made on the first pending value: most calls have none.
+    private Dictionary<WitValue, WrpcPendingValue>? _pending;
 
-    public bool IsEmpty => _pending.IsEmpty;
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (this) return _pending is null || _pending.Count == 0;
+        }
+    }
 
     public void Add(IReadOnlyList<WrpcPendingValue> pending)
     {
-        foreach (var p in pending) _pending[p.Value] = p;
+        if (pending.Count == 0) return;
+        lock (this)
+        {
+            _pending ??= new Dictionary<WitValue, WrpcPendingValue>(ReferenceEqualityComparer.Instance);
+            foreach (var p in pending) _pending[p.Value] = p;
+        }
     }
 
     public async IAsyncEnumerable<WitValue> ReadStreamAsync(WrpcStream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -122,10 +133,12 @@ internal sealed class WrpcAsyncReceiver(WrpcMailbox mailbox, string root, string
         }
     }
 
-    private WrpcPendingValue Find(WitValue value) =>
-        _pending.TryRemove(value, out var pending)
-            ? pending
-            : throw new InvalidOperationException("this future or stream is not a pending value of this call, or it was read already");
+    private WrpcPendingValue Find(WitValue value)
+    {
+        lock (this)
+            if (_pending is not null && _pending.Remove(value, out var pending)) return pending;
+        throw new InvalidOperationException("this future or stream is not a pending value of this call, or it was read already");
+    }
 
     private string Suffix(WrpcPath path) => root + "." + path;
 

@@ -69,7 +69,8 @@ public sealed class WrpcClient : IAsyncDisposable
 
         var inbox = _inbox ?? await StartAsync(cancellationToken).ConfigureAwait(false);
         var mailbox = inbox.Open();
-        var senders = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+        // Only pending params need a sender that outlives this method.
+        var senders = pending.Count == 0 ? null : CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
         try
         {
             var handshake = mailbox.Claim("");
@@ -85,7 +86,7 @@ public sealed class WrpcClient : IAsyncDisposable
             var paramsSubject = WrpcSubjects.Params(serverInbox);
             await _publisher.WriteAsync(paramsSubject, data[first..], deadline.Token).ConfigureAwait(false);
             await _publisher.EndAsync(paramsSubject, null, deadline.Token).ConfigureAwait(false);
-            var paramsSent = _sender.SendAllAsync(paramsSubject, pending, senders.Token);
+            var paramsSent = senders is null ? Task.CompletedTask : _sender.SendAllAsync(paramsSubject, pending, senders.Token);
 
             var receiver = new WrpcAsyncReceiver(mailbox, "results", subject, _options.Codec, _options.IdleTimeout);
             var values = await ReadResultsAsync(results, function, subject, receiver, deadline.Token, cancellationToken).ConfigureAwait(false);
@@ -93,8 +94,11 @@ public sealed class WrpcClient : IAsyncDisposable
         }
         catch
         {
-            await senders.CancelAsync().ConfigureAwait(false);
-            senders.Dispose();
+            if (senders is not null)
+            {
+                await senders.CancelAsync().ConfigureAwait(false);
+                senders.Dispose();
+            }
             mailbox.Dispose();
             throw;
         }

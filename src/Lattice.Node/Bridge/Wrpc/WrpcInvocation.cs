@@ -11,10 +11,10 @@ public sealed class WrpcInvocation : IWrpcAsyncReader, IAsyncDisposable
 {
     private readonly WrpcAsyncReceiver _receiver;
     private readonly WrpcMailbox _mailbox;
-    private readonly CancellationTokenSource _senders;
+    private readonly CancellationTokenSource? _senders;
     private int _disposed;
 
-    internal WrpcInvocation(WitValue[] results, WrpcAsyncReceiver receiver, WrpcMailbox mailbox, Task paramsSent, CancellationTokenSource senders)
+    internal WrpcInvocation(WitValue[] results, WrpcAsyncReceiver receiver, WrpcMailbox mailbox, Task paramsSent, CancellationTokenSource? senders)
     {
         Results = results;
         _receiver = receiver;
@@ -42,10 +42,13 @@ public sealed class WrpcInvocation : IWrpcAsyncReader, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        if (!ParamsSent.IsCompleted) await _senders.CancelAsync().ConfigureAwait(false);
-        try { await ParamsSent.ConfigureAwait(false); }
-        catch (Exception) { /* logged by the sender; the caller had ParamsSent to observe it */ }
-        _senders.Dispose();
+        if (_senders is not null)
+        {
+            if (!ParamsSent.IsCompleted) await _senders.CancelAsync().ConfigureAwait(false);
+            try { await ParamsSent.ConfigureAwait(false); }
+            catch (Exception) { /* logged by the sender; the caller had ParamsSent to observe it */ }
+            _senders.Dispose();
+        }
         _mailbox.Dispose();
     }
 }

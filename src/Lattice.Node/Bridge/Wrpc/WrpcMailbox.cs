@@ -4,8 +4,6 @@
 // before anyone reads its subject (a peer may publish an async value before we decoded the value
 // that announces it) waits in its queue instead of being dropped. What waits unread is bounded: past
 // the limit the whole invocation fails, so a peer cannot make us buffer without end.
-using System.Threading.Channels;
-
 namespace Lattice.Node.Bridge.Wrpc;
 
 internal sealed class WrpcMailbox : IDisposable
@@ -64,8 +62,7 @@ internal sealed class WrpcMailbox : IDisposable
                 queue = new WrpcFrameQueue(this, null);
                 _queues.Add(suffix.ToString(), queue);
             }
-            _buffered += frame.Length;
-            if (_buffered > _limit)
+            if (Interlocked.Add(ref _buffered, frame.Length) > _limit)
             {
                 frame.Dispose();
                 FailLocked(new WrpcProtocolException(Subject, $"the peer sent more than {_limit} bytes that were not read yet"));
@@ -77,7 +74,8 @@ internal sealed class WrpcMailbox : IDisposable
 
     internal void Consumed(int bytes)
     {
-        lock (_lock) _buffered -= bytes;
+        // Not under the mailbox lock: readers call this while holding their queue's lock.
+        Interlocked.Add(ref _buffered, -bytes);
     }
 
     /// <summary>Ends every queue with <paramref name="error"/>: readers see it instead of waiting.</summary>
@@ -105,11 +103,17 @@ internal sealed class WrpcMailbox : IDisposable
     }
 }
 
-/// <summary>The frames of one subject of an invocation, in arrival order.</summary>
+/// <summary>
+/// The frames of one subject of an invocation, in arrival order, for one reader at a time. A small
+/// queue of its own rather than a Channel: most subjects see one or two frames, and a call should
+/// not cost a channel per subject.
+/// </summary>
 internal sealed class WrpcFrameQueue
 {
     private readonly WrpcMailbox _owner;
-    private readonly Channel<WrpcFrame> _channel = Channel.CreateUnbounded<WrpcFrame>();
+    private Queue<WrpcFrame>? _frames;
+    private TaskCompletionSource<WrpcFrame>? _waiter;
+    private bool _completed;
     private Exception? _error;
 
     internal WrpcFrameQueue(WrpcMailbox owner, Exception? failed)
@@ -122,30 +126,87 @@ internal sealed class WrpcFrameQueue
 
     internal void Write(WrpcFrame frame)
     {
-        if (!_channel.Writer.TryWrite(frame)) frame.Dispose();
+        TaskCompletionSource<WrpcFrame> waiter;
+        lock (this)
+        {
+            if (_completed)
+            {
+                frame.Dispose();
+                return;
+            }
+            if (_waiter is null)
+            {
+                (_frames ??= new Queue<WrpcFrame>(4)).Enqueue(frame);
+                return;
+            }
+            waiter = _waiter;
+            _waiter = null;
+        }
+        // Its continuation runs on the thread pool, never inside the inbox loop.
+        waiter.SetResult(frame);
     }
 
     internal void Complete(Exception? error)
     {
-        _error ??= error;
-        _channel.Writer.TryComplete();
-        // Frames nobody will read go back to the pool.
-        while (_channel.Reader.TryRead(out var frame)) frame.Dispose();
+        TaskCompletionSource<WrpcFrame>? waiter;
+        lock (this)
+        {
+            if (_completed) return;
+            _completed = true;
+            _error = error;
+            waiter = _waiter;
+            _waiter = null;
+            // Frames nobody will read go back to the pool.
+            if (_frames is not null)
+                while (_frames.TryDequeue(out var frame)) frame.Dispose();
+        }
+        waiter?.SetException(Closed());
     }
 
     /// <summary>The next frame; the caller disposes it. Throws the invocation's failure, or ObjectDisposed once it is closed.</summary>
-    public async ValueTask<WrpcFrame> ReadAsync(CancellationToken cancellationToken)
+    public ValueTask<WrpcFrame> ReadAsync(CancellationToken cancellationToken)
     {
-        try
+        TaskCompletionSource<WrpcFrame> waiter;
+        lock (this)
         {
-            var frame = await _channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            _owner.Consumed(frame.Length);
-            return frame;
+            if (_frames is not null && _frames.TryDequeue(out var frame))
+            {
+                _owner.Consumed(frame.Length);
+                return new ValueTask<WrpcFrame>(frame);
+            }
+            if (_completed) return ValueTask.FromException<WrpcFrame>(Closed());
+            if (_waiter is not null) throw new InvalidOperationException($"{_owner.Subject}: one reader at a time");
+            if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<WrpcFrame>(cancellationToken);
+            waiter = _waiter = new TaskCompletionSource<WrpcFrame>(this, TaskCreationOptions.RunContinuationsAsynchronously);
         }
-        catch (ChannelClosedException)
-        {
-            if (_error is not null) throw _error;
-            throw new ObjectDisposedException(_owner.Subject, "the invocation is closed");
-        }
+        return WaitAsync(waiter, cancellationToken);
     }
+
+    private async ValueTask<WrpcFrame> WaitAsync(TaskCompletionSource<WrpcFrame> waiter, CancellationToken cancellationToken)
+    {
+        WrpcFrame frame;
+        using (cancellationToken.UnsafeRegister(static (state, token) =>
+               {
+                   var waiter = (TaskCompletionSource<WrpcFrame>)state!;
+                   ((WrpcFrameQueue)waiter.Task.AsyncState!).Cancel(waiter, token);
+               }, waiter))
+        {
+            frame = await waiter.Task.ConfigureAwait(false);
+        }
+        _owner.Consumed(frame.Length);
+        return frame;
+    }
+
+    private void Cancel(TaskCompletionSource<WrpcFrame> waiter, CancellationToken token)
+    {
+        lock (this)
+        {
+            // A frame may have been handed over just before: then the read completes with it.
+            if (!ReferenceEquals(_waiter, waiter)) return;
+            _waiter = null;
+        }
+        waiter.SetCanceled(token);
+    }
+
+    private Exception Closed() => _error ?? new ObjectDisposedException(_owner.Subject, "the invocation is closed");
 }

@@ -148,27 +148,33 @@ public sealed class WrpcServer : IAsyncDisposable
     private async Task<(WitValue[] Values, IReadOnlyList<WrpcPendingValue> Pending)> ReadParamsAsync(WrpcValueReader reader, WrpcFrameQueue queue,
         WrpcFunction function, CancellationToken stopping)
     {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        while (true)
+        // Made only when a message must be waited for: most params fit the first message.
+        CancellationTokenSource? idle = null;
+        try
         {
-            try
+            while (true)
             {
-                if (reader.TryReadValues(function.Params, out var values, out var pending, "params")) return (values!, pending);
-            }
-            catch (WrpcDecodeException e) { throw new Refusal($"bad params for {function}: {e.Message}"); }
-            idle.CancelAfter(_options.IdleTimeout);
-            WrpcFrame frame;
-            try { frame = await queue.ReadAsync(idle.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-            {
-                throw new Refusal($"the params for {function} stopped arriving (nothing for {_options.IdleTimeout.TotalSeconds:0.###} s)");
-            }
-            using (frame.Payload)
-            {
-                if (frame.IsEnd) reader.End();
-                else reader.Append(frame.Span);
+                try
+                {
+                    if (reader.TryReadValues(function.Params, out var values, out var pending, "params")) return (values!, pending);
+                }
+                catch (WrpcDecodeException e) { throw new Refusal($"bad params for {function}: {e.Message}"); }
+                idle ??= CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                idle.CancelAfter(_options.IdleTimeout);
+                WrpcFrame frame;
+                try { frame = await queue.ReadAsync(idle.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+                {
+                    throw new Refusal($"the params for {function} stopped arriving (nothing for {_options.IdleTimeout.TotalSeconds:0.###} s)");
+                }
+                using (frame.Payload)
+                {
+                    if (frame.IsEnd) reader.End();
+                    else reader.Append(frame.Span);
+                }
             }
         }
+        finally { idle?.Dispose(); }
     }
 
     // Runs the handler and sends its results; returns the failure to report, or null once all is sent.

@@ -51,7 +51,7 @@ public static class WrpcSubjects
         if (token.IsEmpty) return false;
         foreach (var c in token)
             if (c is '.' or '*' or '>' || char.IsWhiteSpace(c) || char.IsControl(c)) return false;
-        return token.Length > 0;
+        return true;
     }
 
     /// <summary>Subject text (several tokens) without wildcards, whitespace or empty tokens; empty allowed when <paramref name="allowEmpty"/>.</summary>
