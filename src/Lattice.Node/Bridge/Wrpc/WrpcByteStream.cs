@@ -1,0 +1,60 @@
+// A received stream<u8> as a read-only System.IO.Stream, for code that wants a body to read or copy.
+using Lattice.Wit;
+
+namespace Lattice.Node.Bridge.Wrpc;
+
+internal sealed class WrpcByteStream(IAsyncEnumerable<WitValue> chunks) : Stream
+{
+    private IAsyncEnumerator<WitValue>? _chunks;
+    private ReadOnlyMemory<byte> _current;
+    private bool _ended;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty) return 0;
+        while (_current.IsEmpty)
+        {
+            if (_ended) return 0;
+            // The enumerator keeps the token of its first read; later reads cancel through it.
+            _chunks ??= chunks.GetAsyncEnumerator(cancellationToken);
+            if (!await _chunks.MoveNextAsync().ConfigureAwait(false))
+            {
+                _ended = true;
+                return 0;
+            }
+            _current = _chunks.Current.AsBytes();
+        }
+        var n = Math.Min(buffer.Length, _current.Length);
+        _current.Span[..n].CopyTo(buffer.Span);
+        _current = _current[n..];
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_chunks is not null) await _chunks.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _chunks is not null) _chunks.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        base.Dispose(disposing);
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
