@@ -59,14 +59,19 @@ internal sealed class HttpRoutes
     /// <summary>The component for a request that came in on <paramref name="address"/>, or null.</summary>
     public HttpRoute? Match(string address, string? hostHeader, string path)
     {
+        // Per request: no LINQ, no allocation unless the Host header has to lose its port or case.
         if (!_byAddress.TryGetValue(address, out var routes)) return null;
-        var host = hostHeader is null ? null : StripPort(hostHeader).ToLowerInvariant();
-        return routes
-            .Where(r => r.Host is null || r.Host == host)
-            .Where(r => PathMatches(r.Path, path))
-            .OrderByDescending(r => r.Host is not null)
-            .ThenByDescending(r => r.Path.Length)
-            .FirstOrDefault();
+        var host = hostHeader is null ? null : StripPort(hostHeader);
+        HttpRoute? best = null;
+        foreach (var r in routes)
+        {
+            if (r.Host is not null && !string.Equals(r.Host, host, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!PathMatches(r.Path, path)) continue;
+            if (best is null || (r.Host is not null && best.Host is null)
+                || ((r.Host is null) == (best.Host is null) && r.Path.Length > best.Path.Length))
+                best = r;
+        }
+        return best;
     }
 
     private static bool PathMatches(string prefix, string path) =>
