@@ -1,15 +1,13 @@
-// Who this host is, as `get hosts` shows it. The host id is wasmCloud-shaped (an "N" and 55 base32
-// characters) and kept in the data directory, so a restarted host keeps its id.
+// Who this host is, as `get hosts` shows it. The host id is a wasmCloud host id (a server nkey: "N"
+// and 55 base32 characters with a checksum) kept in the data directory, so a restarted host keeps it.
 using System.Reflection;
-using System.Security.Cryptography;
 using Lattice.Actors;
+using Lattice.Node.Bridge;
 
 namespace Lattice.Node.Hosting;
 
 internal sealed record HostIdentity(string HostId, IReadOnlyDictionary<string, string> Labels, DateTimeOffset StartedAt, string Lattice, string Version)
 {
-    private const string Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
     public static string ProductVersion { get; } =
         typeof(HostIdentity).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
@@ -20,7 +18,7 @@ internal sealed record HostIdentity(string HostId, IReadOnlyDictionary<string, s
         var id = File.Exists(file) ? File.ReadAllText(file).Trim() : "";
         if (id.Length == 0)
         {
-            id = "N" + string.Concat(RandomNumberGenerator.GetItems<char>(Base32, 55));
+            id = NKeys.NewServerPublicKey();
             File.WriteAllText(file, id + "\n");
         }
         return new HostIdentity(id, options.Labels, DateTimeOffset.UtcNow, options.Lattice, ProductVersion);

@@ -1,0 +1,155 @@
+// component.scale / component.update / component.auction, mapped onto the lattice's desired state.
+//
+// A wasmCloud host's `count` is its own concurrency limit; here components are lattice-wide: a
+// scale request sets the component's instance count for the whole lattice (started if new,
+// stopped at 0), and the lattice places the instances (placement labels, failover). The request is
+// acknowledged at once, as on wasmCloud; the work follows and ends in component_scaled or
+// component_scale_failed, published by this host. What can be refused without work (bad JSON, an
+// OCI reference, a missing file or config) is refused in the reply, with the failure event too.
+using Lattice.Model;
+
+namespace Lattice.Node.Bridge;
+
+internal sealed class ComponentControl(BridgeHost host)
+{
+    public async Task<CtlReply> ScaleAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var command = CtlJson.Parse<ScaleComponentCommand>(payload, "component scale command");
+        var id = command.ComponentId;
+        var count = command.Instances;
+        var annotations = command.Annotations ?? [];
+        try
+        {
+            Ids.Check(id, "component");
+            if (count > LatticeState.MaxInstances) throw new CtlRequestException($"count must be at most {LatticeState.MaxInstances} in this lattice, got {count}");
+        }
+        catch (CtlRequestException e) { return await FailAsync(annotations, id, command.ComponentRef, count, e.Message); }
+
+        var client = await host.ClientAsync(cancellationToken);
+        var state = await client.GetStateAsync(cancellationToken);
+        state.Components.TryGetValue(id, out var existing);
+
+        if (count == 0)
+        {
+            var imageRef = existing is null ? command.ComponentRef : host.Refs.ComponentRef(existing);
+            var known = existing is null ? annotations : host.Refs.ComponentAnnotations(id);
+            host.Background($"stopping component {id}", async () =>
+            {
+                if (existing is not null) Announce((await client.SendAsync(new StopComponent(id))).Version);
+                await host.PublishAsync(EventData.ComponentScaled(known, host.HostId, imageRef, 0, id));
+            }, error => Failed(known, id, imageRef, 0, error));
+            return CtlReply.Done("");
+        }
+
+        if (existing is null)
+        {
+            try { Precheck(command.ComponentRef, command.Config, state); }
+            catch (CtlRequestException e) { return await FailAsync(annotations, id, command.ComponentRef, count, e.Message); }
+            host.Background($"starting component {id}", async () =>
+            {
+                var sha = await ArtifactRefs.ResolveComponentAsync(command.ComponentRef, client.Artifacts, CancellationToken.None);
+                var after = await client.SendAsync(new StartComponent(new ComponentSpec(id, sha, (int)count, command.Config)));
+                Announce(after.Version, id, command.ComponentRef, sha, annotations);
+                await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, command.ComponentRef, count, id));
+            }, error => Failed(annotations, id, command.ComponentRef, count, error));
+            return CtlReply.Done("");
+        }
+
+        var current = host.Refs.ComponentRef(existing);
+        var refChanged = command.ComponentRef.Length > 0 && command.ComponentRef != current;
+        if (refChanged && command.AllowUpdate)
+        {
+            try { Precheck(command.ComponentRef, command.Config, state); }
+            catch (CtlRequestException e) { return await FailAsync(annotations, id, command.ComponentRef, count, e.Message); }
+            host.Background($"updating component {id}", async () =>
+            {
+                var sha = await ArtifactRefs.ResolveComponentAsync(command.ComponentRef, client.Artifacts, CancellationToken.None);
+                var after = await client.SendAsync(new StartComponent(existing with { ArtifactSha256 = sha, Instances = (int)count, Config = command.Config }));
+                Announce(after.Version, id, command.ComponentRef, sha, annotations);
+                await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, command.ComponentRef, count, id));
+            }, error => Failed(annotations, id, command.ComponentRef, count, error));
+            return CtlReply.Done($"Requested to scale existing component, with a changed image reference: {current} != {command.ComponentRef}. " +
+                                 "The component will be scaled, and the image reference will be updated afterwards.");
+        }
+
+        var knownAnnotations = host.Refs.ComponentAnnotations(id);
+        host.Background($"scaling component {id}", async () =>
+        {
+            LatticeState? after = null;
+            if (!existing.ConfigNames.SequenceEqual(command.Config))
+                after = await client.SendAsync(new StartComponent(existing with { Instances = (int)count, Config = command.Config }));
+            else if (existing.Instances != count)
+                after = await client.SendAsync(new ScaleComponent(id, (int)count));
+            if (after is not null) Announce(after.Version);
+            await host.PublishAsync(EventData.ComponentScaled(knownAnnotations, host.HostId, current, count, id));
+        }, error => Failed(knownAnnotations, id, current, count, error));
+        return CtlReply.Done(refChanged
+            ? $"Requested to scale existing component to a different image reference: {current} != {command.ComponentRef}. The component will be scaled but the image reference will not be updated. " +
+              "If you meant to update this component to a new image ref, use the update command."
+            : "");
+    }
+
+    public async Task<CtlReply> UpdateAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var command = CtlJson.Parse<UpdateComponentCommand>(payload, "component update command");
+        var id = command.ComponentId;
+        var client = await host.ClientAsync(cancellationToken);
+        var state = await client.GetStateAsync(cancellationToken);
+        if (!state.Components.TryGetValue(id, out var existing)) return CtlReply.Error($"component {id} not found");
+        var current = host.Refs.ComponentRef(existing);
+        if (current == command.NewComponentRef) return CtlReply.Done($"component {id} already updated to {command.NewComponentRef}");
+        var annotations = command.Annotations ?? new Dictionary<string, string>(host.Refs.ComponentAnnotations(id));
+        Precheck(command.NewComponentRef, [], state);
+        host.Background($"updating component {id}", async () =>
+        {
+            var sha = await ArtifactRefs.ResolveComponentAsync(command.NewComponentRef, client.Artifacts, CancellationToken.None);
+            var after = await client.SendAsync(new StartComponent(existing with { ArtifactSha256 = sha }));
+            Announce(after.Version, id, command.NewComponentRef, sha, annotations);
+            var instances = (uint)after.Components[id].Instances;
+            await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, command.NewComponentRef, instances, id));
+            await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, current, 0, id));
+        }, error => Failed(annotations, id, command.NewComponentRef, (uint)existing.Instances, error));
+        return CtlReply.Done($"component {id} updating from {current} to {command.NewComponentRef}");
+    }
+
+    /// <summary>This host bids when it has every label asked for and runs no instance of the component.</summary>
+    public async Task<CtlReply?> AuctionAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var request = CtlJson.Parse<ComponentAuctionRequest>(payload, "component auction command");
+        if (!host.Labels.Satisfies(request.Constraints)) return null;
+        var runtime = await host.RuntimeAsync(cancellationToken);
+        if ((await runtime.InventoryAsync(cancellationToken)).Any(i => i.ComponentId == request.ComponentId)) return null;
+        return CtlReply.Ok(new ComponentAuctionAck(request.ComponentRef, request.ComponentId, host.HostId, request.Constraints));
+    }
+
+    /// <summary>What can be refused before any work: a reference that cannot be used, a config that does not exist.</summary>
+    private static void Precheck(string imageRef, IReadOnlyList<string> config, LatticeState state)
+    {
+        ArtifactRefs.CheckComponent(imageRef);
+        var missing = config.Where(c => !state.Configs.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+            throw new CtlRequestException("Failed to validate configuration and secrets. " + string.Concat(missing.Select(m => $"Configuration {m} not found in config store. ")).TrimEnd());
+    }
+
+    private async Task<CtlReply> FailAsync(IReadOnlyDictionary<string, string> annotations, string id, string imageRef, uint count, string error)
+    {
+        await Failed(annotations, id, imageRef, count, error);
+        return CtlReply.Error(error);
+    }
+
+    private Task Failed(IReadOnlyDictionary<string, string> annotations, string id, string imageRef, uint count, string error) =>
+        host.PublishAsync(EventData.ComponentScaleFailed(annotations, id, host.HostId, imageRef, count, error));
+
+    private void Announce(long version, string? id = null, string? imageRef = null, string? sha = null, IReadOnlyDictionary<string, string>? annotations = null) =>
+        host.Announce(new BridgeNote(version, id is null ? null : BridgeNote.ComponentKind, id, imageRef, sha, annotations is null ? null : new(annotations)));
+}
+
+/// <summary>Component and provider ids become NATS subject tokens and actor names.</summary>
+internal static class Ids
+{
+    public static void Check(string id, string what)
+    {
+        if (string.IsNullOrEmpty(id) || id.Any(c => char.IsWhiteSpace(c) || c is '.' or '*' or '>' or '/'))
+            throw new CtlRequestException($"'{id}' is not a valid {what} id (non-empty; no '.', '*', '>', '/' or whitespace)");
+    }
+}
