@@ -25,5 +25,5 @@ internal static class CloudEvent
             ["time"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
             ["datacontenttype"] = "application/json",
             ["data"] = e.Data.DeepClone(),
-        });
+        }, CtlJson.Options);
 }

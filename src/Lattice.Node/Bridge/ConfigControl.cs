@@ -11,7 +11,7 @@ internal sealed class ConfigControl(BridgeHost host)
     {
         Dictionary<string, string> values;
         try { values = JsonSerializer.Deserialize<Dictionary<string, string>>(payload.Span, CtlJson.Options) ?? throw new JsonException("the payload is null"); }
-        catch (JsonException e) { throw new CtlRequestException($"config data should be a map of string -> string: {CtlJson.OneLine(e.Message)}"); }
+        catch (JsonException e) { throw new CtlRequestException($"config data should be a map of string -> string: {CtlJson.Describe(e)}"); }
         var client = await host.ClientAsync(cancellationToken);
         var after = await client.SendAsync(new PutConfig(new NamedConfig(name, values)), cancellationToken);
         host.Announce(new BridgeNote(after.Version));

@@ -1,8 +1,9 @@
-// Who this host is, as `get hosts` shows it. The host id is a wasmCloud host id (a server nkey: "N"
-// and 55 base32 characters with a checksum) kept in the data directory, so a restarted host keeps it.
+// Who this host is, as `get hosts` shows it. The host id is a wasmCloud host id, the public key of a
+// server nkey ("N" and 55 base32 characters), kept in the data directory, so a restarted host keeps
+// it. Only the public key is kept: the host signs nothing with it.
 using System.Reflection;
 using Lattice.Actors;
-using Lattice.Node.Bridge;
+using NATS.NKeys;
 
 namespace Lattice.Node.Hosting;
 
@@ -18,7 +19,8 @@ internal sealed record HostIdentity(string HostId, IReadOnlyDictionary<string, s
         var id = File.Exists(file) ? File.ReadAllText(file).Trim() : "";
         if (id.Length == 0)
         {
-            id = NKeys.NewServerPublicKey();
+            using var key = KeyPair.CreatePair(PrefixByte.Server);
+            id = key.GetPublicKey();
             File.WriteAllText(file, id + "\n");
         }
         return new HostIdentity(id, options.Labels, DateTimeOffset.UtcNow, options.Lattice, ProductVersion);

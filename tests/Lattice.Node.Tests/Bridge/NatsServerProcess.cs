@@ -7,7 +7,7 @@ namespace Lattice.Node.Tests.Bridge;
 /// <summary>
 /// A real nats-server on a free loopback port, in a temp directory, that can be killed and started
 /// again on the same port (the bridge must reconnect to it). The pattern of the Providers tests'
-/// LocalServer: start waits (bounded) for "Server is ready". When nats-server is not installed
+/// LocalServer (JetStream on): start waits (bounded) for "Server is ready". When nats-server is not installed
 /// the specs skip, unless LATTICE_REQUIRE_SERVERS=1, which fails them.
 /// </summary>
 internal sealed class NatsServerProcess : IDisposable
@@ -46,7 +46,8 @@ internal sealed class NatsServerProcess : IDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir,
         };
-        foreach (var a in (string[])["-a", "127.0.0.1", "-p", Port.ToString()]) psi.ArgumentList.Add(a);
+        // JetStream's store stays in the directory across restarts, so a stream sees what is published the moment the server is back.
+        foreach (var a in (string[])["-a", "127.0.0.1", "-p", Port.ToString(), "-js", "-sd", Path.Combine(_dir, "js")]) psi.ArgumentList.Add(a);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };

@@ -63,7 +63,8 @@ internal sealed class Wasmbus : IAsyncDisposable
             while (replies.Count < expected)
             {
                 var m = await sub.Msgs.ReadAsync(deadline.Token);
-                replies.Add(JsonNode.Parse(m.Data ?? [])!.AsObject());
+                if (m.Data is not { Length: > 0 }) continue; // a status (503: no responders yet), not a reply
+                replies.Add(JsonNode.Parse(m.Data)!.AsObject());
             }
         }
         catch (OperationCanceledException) { }
