@@ -21,7 +21,11 @@ internal sealed class ComponentControl(BridgeHost host)
         try
         {
             Ids.Check(id, "component");
-            if (count > LatticeState.MaxInstances) throw new CtlRequestException($"count must be at most {LatticeState.MaxInstances} in this lattice, got {count}");
+            // wasmCloud's count is a concurrency limit (wash scale's default, u32::MAX, means "no limit"); here it is
+            // the number of instances to run, each a store of its own, so it must be a real number.
+            if (count > LatticeState.MaxInstances)
+                throw new CtlRequestException($"count must be at most {LatticeState.MaxInstances} instances in this lattice, got {count}" +
+                                              (count == uint.MaxValue ? " (wash scale's default: give --max-instances N)" : ""));
         }
         catch (CtlRequestException e) { return await FailAsync(annotations, id, command.ComponentRef, count, e.Message); }
 

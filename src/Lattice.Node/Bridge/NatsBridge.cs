@@ -56,7 +56,10 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
         _feed = runtime.System.ActorOf(StateFeed.Props(baseline, OnStateChanged, note => note.ApplyTo(host.Refs)), "nats-bridge-feed");
 
         log.LogInformation("NATS bridge: connecting to {Url}", settings.Url);
-        try { await connection.ConnectAsync().AsTask().WaitAsync(stoppingToken); }
+        var connecting = connection.ConnectAsync().AsTask();
+        if (await Task.WhenAny(connecting, Task.Delay(TimeSpan.FromSeconds(5), stoppingToken)) != connecting && !stoppingToken.IsCancellationRequested)
+            log.LogWarning("NATS bridge: {Url} does not answer yet; the host serves the lattice meanwhile and keeps trying", settings.Url);
+        try { await connecting.WaitAsync(stoppingToken); }
         catch (OperationCanceledException) { return; }
         catch (Exception e) when (e is NatsException or InvalidOperationException)
         {

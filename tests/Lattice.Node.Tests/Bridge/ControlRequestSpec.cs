@@ -104,6 +104,17 @@ public sealed class ControlRequestSpec : IDisposable
         Assert.Equal(message, (string?)JsonNode.Parse(await Ask("component.scale.NID", payload))!["message"]);
 
     [Theory]
+    [InlineData("""{"component_id":"x","count":4294967295}""", "count must be at most 1000 instances in this lattice, got 4294967295 (wash scale's default: give --max-instances N)")]
+    [InlineData("""{"component_id":"a.b","count":1}""", "'a.b' is not a valid component id (non-empty; no '.', '*', '>', '/' or whitespace)")]
+    public async Task A_scale_this_lattice_cannot_do_is_refused_with_a_scale_failed_event(string payload, string message)
+    {
+        Assert.Equal(message, (string?)JsonNode.Parse(await Ask("component.scale.NID", payload))!["message"]);
+        var e = Assert.Single(_published);
+        Assert.Equal("component_scale_failed", e.Name);
+        Assert.Equal(message, (string?)e.Data["error"]);
+    }
+
+    [Theory]
     [InlineData("component.frob.NID")]
     [InlineData("host.ping.extra")]
     [InlineData("config.get.a.b")]
