@@ -17,7 +17,7 @@ internal sealed class BridgeHost(LatticeNode node, NatsSettings nats, ProviderCa
 
     public string Version { get; } = node.Identity.Version;
 
-    public string NatsUrl { get; } = nats.Url;
+    public string NatsUrl { get; } = nats.PublicUrl;
 
     public HostLabels Labels { get; } = new(node.Identity.Labels);
 

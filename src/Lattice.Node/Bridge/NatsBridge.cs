@@ -36,36 +36,36 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // the host's start-up goes on; everything below happens in the background
+        try { await RunAsync(stoppingToken); }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        catch (HostNotReadyException) { } // the runtime failed to start: the host is stopping anyway
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The bridge is an addition: whatever breaks it must not stop the host.
+            log.LogError("NATS bridge stopped: {Message}; the host goes on without it", BridgeHost.Reason(e));
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         var host = _host = new BridgeHost(node, settings, BuiltInProviders.Catalog, PublishAsync, StopHostSoon, log);
         var connection = _connection = new NatsConnection(Options(host));
         connection.ConnectionOpened += OnOpened;
         connection.ConnectionDisconnected += (_, _) =>
         {
-            log.LogWarning("NATS bridge: disconnected from {Url}; reconnecting", settings.Url);
+            log.LogWarning("NATS bridge: disconnected from {Url}; reconnecting", settings.PublicUrl);
             return ValueTask.CompletedTask;
         };
 
-        LatticeRuntime runtime;
-        LatticeState baseline;
-        try
-        {
-            runtime = await WaitForRuntimeAsync(stoppingToken);
-            baseline = await BaselineAsync(runtime, stoppingToken);
-        }
-        catch (OperationCanceledException) { return; }
+        var runtime = await WaitForRuntimeAsync(stoppingToken);
+        var baseline = await BaselineAsync(runtime, stoppingToken);
         _feed = runtime.System.ActorOf(StateFeed.Props(baseline, OnStateChanged, note => note.ApplyTo(host.Refs)), "nats-bridge-feed");
 
-        log.LogInformation("NATS bridge: connecting to {Url}", settings.Url);
+        log.LogInformation("NATS bridge: connecting to {Url}", settings.PublicUrl);
         var connecting = connection.ConnectAsync().AsTask();
         if (await Task.WhenAny(connecting, Task.Delay(TimeSpan.FromSeconds(5), stoppingToken)) != connecting && !stoppingToken.IsCancellationRequested)
-            log.LogWarning("NATS bridge: {Url} does not answer yet; the host serves the lattice meanwhile and keeps trying", settings.Url);
-        try { await connecting.WaitAsync(stoppingToken); }
-        catch (OperationCanceledException) { return; }
-        catch (Exception e) when (e is NatsException or InvalidOperationException)
-        {
-            log.LogError("NATS bridge: cannot use {Url}: {Message}; the host runs without it", settings.Url, BridgeHost.Reason(e));
-            return;
-        }
+            log.LogWarning("NATS bridge: {Url} does not answer yet; the host serves the lattice meanwhile and keeps trying", settings.PublicUrl);
+        await connecting.WaitAsync(stoppingToken);
 
         var ctl = new ControlInterface(host);
         var loops = new List<Task>();
@@ -76,12 +76,11 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
         }
         await PublishAsync(EventData.HostStarted(host.FriendlyName, host.Labels.Current, host.Version));
         _announced = true;
-        log.LogInformation("NATS bridge: host {HostId} joined lattice {Lattice} at {Url}", host.HostId, host.Lattice, settings.Url);
+        log.LogInformation("NATS bridge: host {HostId} joined lattice {Lattice} at {Url}", host.HostId, host.Lattice, settings.PublicUrl);
 
         loops.Add(HeartbeatAsync(host, stoppingToken));
         loops.Add(PublishDiffsAsync(stoppingToken));
-        try { await Task.WhenAll(loops); }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        await Task.WhenAll(loops);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -183,7 +182,7 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
     {
         if (Interlocked.Increment(ref _openings) > 1 && _announced && _host is { } host)
         {
-            log.LogInformation("NATS bridge: reconnected to {Url}", settings.Url);
+            log.LogInformation("NATS bridge: reconnected to {Url}", settings.PublicUrl);
             _ = Task.Run(async () =>
             {
                 try { await PublishHeartbeatAsync(host, CancellationToken.None); }

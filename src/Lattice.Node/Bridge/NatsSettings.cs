@@ -6,6 +6,10 @@ internal sealed record NatsSettings(string Url, string? CredsFile = null)
     /// <summary>How often the host publishes host_heartbeat (wasmCloud's default).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The URL(s) as `host.ping` shows them (ctl_host, rpc_host): without any user:password.</summary>
+    public string PublicUrl => string.Join(',', Url.Split(',', StringSplitOptions.TrimEntries).Select(u =>
+        Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0 ? new UriBuilder(uri) { UserName = "", Password = "" }.Uri.ToString().TrimEnd('/') : u));
+
     /// <summary>Checks a --nats value: one or more comma-separated nats:// (tls://, ws://, wss://) URLs; null when fine.</summary>
     public static string? Invalid(string url)
     {

@@ -164,6 +164,12 @@ public sealed class ControlRequestSpec : IDisposable
     [InlineData(3 * 86_400, "3days")]
     public void Uptime_reads_as_humantime_writes_it(int seconds, string text) => Assert.Equal(text, HostFacts.Uptime(TimeSpan.FromSeconds(seconds + 0.7)));
 
+    [Theory]
+    [InlineData("nats://127.0.0.1:4222", "nats://127.0.0.1:4222")]
+    [InlineData("nats://alice:s3cret@nats.example:4222", "nats://nats.example:4222")]
+    [InlineData("tls://a:1,nats://u:p@b:2", "tls://a:1,nats://b:2")]
+    public void Ping_shows_the_nats_url_without_credentials(string url, string shown) => Assert.Equal(shown, new NatsSettings(url).PublicUrl);
+
     [Fact]
     public void The_friendly_name_is_stable_for_a_host_id() =>
         Assert.Equal(HostFacts.FriendlyName(_host.HostId), HostFacts.FriendlyName(_host.HostId));
