@@ -83,6 +83,21 @@ internal static partial class ArtifactRefs
         throw OciRefused(imageRef);
     }
 
+    /// <summary>The sha256 of what a file:// or sha256: reference names, without storing it; null when that cannot be known here.</summary>
+    public static async Task<string?> ShaOfAsync(string imageRef, CancellationToken cancellationToken)
+    {
+        if (imageRef.StartsWith(ShaPrefix, StringComparison.OrdinalIgnoreCase)) return imageRef[ShaPrefix.Length..].ToLowerInvariant();
+        if (!imageRef.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            var info = new FileInfo(FilePath(imageRef));
+            if (!info.Exists || info.Length > MaxComponentBytes) return null;
+            await using var file = info.OpenRead();
+            return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file, cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CtlRequestException) { return null; }
+    }
+
     /// <summary>The built-in provider kind <paramref name="providerRef"/> stands for; throws <see cref="CtlRequestException"/> otherwise.</summary>
     public static string ProviderKind(string providerRef, ProviderCatalog catalog)
     {

@@ -1,5 +1,7 @@
 // This host as the control interface presents it: id, friendly name, labels, uptime, inventory,
 // and the means to act (the lattice runtime), to publish events and to tell the other bridges.
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Lattice.Actors;
 using Lattice.Actors.Providers;
 using Lattice.Node.Hosting;
@@ -37,11 +39,37 @@ internal sealed class BridgeHost(LatticeNode node, NatsSettings nats, ProviderCa
 
     public void StopHost() => stopHost();
 
-    /// <summary>Tells every bridge what this one changed (see <see cref="StateFeed"/>).</summary>
-    public void Announce(BridgeNote note)
+    /// <summary>Tells every bridge that this one publishes the change that made <paramref name="version"/> (see <see cref="StateFeed"/>).</summary>
+    public void Claim(long version)
     {
-        if (node.Runtime is { } runtime) StateFeed.Announce(runtime.System, note);
-        note.ApplyTo(Refs);
+        if (node.Runtime is { } runtime) StateFeed.Claim(runtime.System, version);
+    }
+
+    /// <summary>
+    /// Learns the reference and annotations of a component or provider from a component_scaled or
+    /// provider_started event another host published: the lattice runs what it names now.
+    /// </summary>
+    public async Task LearnAsync(JsonObject cloudEvent, CancellationToken cancellationToken)
+    {
+        if ((string?)cloudEvent["source"] == HostId || cloudEvent["data"] is not JsonObject data) return;
+        var annotations = data["annotations"] is JsonObject a
+            ? a.Where(kv => kv.Value?.GetValueKind() == JsonValueKind.String).ToDictionary(kv => kv.Key, kv => (string)kv.Value!)
+            : [];
+        var state = await (await ClientAsync(cancellationToken)).GetStateAsync(cancellationToken);
+        switch ((string?)cloudEvent["type"])
+        {
+            case CloudEvent.TypePrefix + "component_scaled"
+                when (string?)data["component_id"] is { } id && (string?)data["image_ref"] is { Length: > 0 } imageRef
+                     && data["max_instances"]?.GetValueKind() == JsonValueKind.Number && (long)data["max_instances"]! > 0
+                     && state.Components.TryGetValue(id, out var spec):
+                Refs.Component(id, new KnownRefs.Entry(imageRef, annotations, spec.ArtifactSha256));
+                break;
+            case CloudEvent.TypePrefix + "provider_started"
+                when (string?)data["provider_id"] is { } id && (string?)data["image_ref"] is { Length: > 0 } imageRef
+                     && state.Providers.TryGetValue(id, out var provider):
+                Refs.Provider(id, new KnownRefs.Entry(imageRef, annotations, provider.Kind));
+                break;
+        }
     }
 
     /// <summary>Work a request acknowledged before doing it; <paramref name="failed"/> publishes its failure event.</summary>

@@ -39,7 +39,7 @@ internal sealed class ComponentControl(BridgeHost host)
             var known = existing is null ? annotations : host.Refs.ComponentAnnotations(id);
             host.Background($"stopping component {id}", async () =>
             {
-                if (existing is not null) Announce((await client.SendAsync(new StopComponent(id))).Version);
+                if (existing is not null) host.Claim((await client.SendAsync(new StopComponent(id))).Version);
                 await host.PublishAsync(EventData.ComponentScaled(known, host.HostId, imageRef, 0, id));
             }, error => Failed(known, id, imageRef, 0, error));
             return CtlReply.Done("");
@@ -52,8 +52,8 @@ internal sealed class ComponentControl(BridgeHost host)
             host.Background($"starting component {id}", async () =>
             {
                 var sha = await ArtifactRefs.ResolveComponentAsync(command.ComponentRef, client.Artifacts, CancellationToken.None);
-                var after = await client.SendAsync(new StartComponent(new ComponentSpec(id, sha, (int)count, command.Config)));
-                Announce(after.Version, id, command.ComponentRef, sha, annotations);
+                Remember(id, command.ComponentRef, sha, annotations);
+                host.Claim((await client.SendAsync(new StartComponent(new ComponentSpec(id, sha, (int)count, command.Config)))).Version);
                 await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, command.ComponentRef, count, id));
             }, error => Failed(annotations, id, command.ComponentRef, count, error));
             return CtlReply.Done("");
@@ -61,6 +61,12 @@ internal sealed class ComponentControl(BridgeHost host)
 
         var current = host.Refs.ComponentRef(existing);
         var refChanged = command.ComponentRef.Length > 0 && command.ComponentRef != current;
+        if (refChanged && await ArtifactRefs.ShaOfAsync(command.ComponentRef, cancellationToken) == existing.ArtifactSha256)
+        {
+            // The artifact it runs, under a reference this host had not heard of (given to another host, or before this bridge started).
+            host.Refs.Component(id, new KnownRefs.Entry(command.ComponentRef, host.Refs.ComponentAnnotations(id), existing.ArtifactSha256));
+            (current, refChanged) = (command.ComponentRef, false);
+        }
         if (refChanged && command.AllowUpdate)
         {
             try { Precheck(command.ComponentRef, command.Config, state); }
@@ -68,8 +74,8 @@ internal sealed class ComponentControl(BridgeHost host)
             host.Background($"updating component {id}", async () =>
             {
                 var sha = await ArtifactRefs.ResolveComponentAsync(command.ComponentRef, client.Artifacts, CancellationToken.None);
-                var after = await client.SendAsync(new StartComponent(existing with { ArtifactSha256 = sha, Instances = (int)count, Config = command.Config }));
-                Announce(after.Version, id, command.ComponentRef, sha, annotations);
+                Remember(id, command.ComponentRef, sha, annotations);
+                host.Claim((await client.SendAsync(new StartComponent(existing with { ArtifactSha256 = sha, Instances = (int)count, Config = command.Config }))).Version);
                 await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, command.ComponentRef, count, id));
             }, error => Failed(annotations, id, command.ComponentRef, count, error));
             return CtlReply.Done($"Requested to scale existing component, with a changed image reference: {current} != {command.ComponentRef}. " +
@@ -84,7 +90,7 @@ internal sealed class ComponentControl(BridgeHost host)
                 after = await client.SendAsync(new StartComponent(existing with { Instances = (int)count, Config = command.Config }));
             else if (existing.Instances != count)
                 after = await client.SendAsync(new ScaleComponent(id, (int)count));
-            if (after is not null) Announce(after.Version);
+            if (after is not null) host.Claim(after.Version);
             await host.PublishAsync(EventData.ComponentScaled(knownAnnotations, host.HostId, current, count, id));
         }, error => Failed(knownAnnotations, id, current, count, error));
         return CtlReply.Done(refChanged
@@ -107,8 +113,9 @@ internal sealed class ComponentControl(BridgeHost host)
         host.Background($"updating component {id}", async () =>
         {
             var sha = await ArtifactRefs.ResolveComponentAsync(command.NewComponentRef, client.Artifacts, CancellationToken.None);
+            Remember(id, command.NewComponentRef, sha, annotations);
             var after = await client.SendAsync(new StartComponent(existing with { ArtifactSha256 = sha }));
-            Announce(after.Version, id, command.NewComponentRef, sha, annotations);
+            host.Claim(after.Version);
             var instances = (uint)after.Components[id].Instances;
             await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, command.NewComponentRef, instances, id));
             await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, current, 0, id));
@@ -144,8 +151,9 @@ internal sealed class ComponentControl(BridgeHost host)
     private Task Failed(IReadOnlyDictionary<string, string> annotations, string id, string imageRef, uint count, string error) =>
         host.PublishAsync(EventData.ComponentScaleFailed(annotations, id, host.HostId, imageRef, count, error));
 
-    private void Announce(long version, string? id = null, string? imageRef = null, string? sha = null, IReadOnlyDictionary<string, string>? annotations = null) =>
-        host.Announce(new BridgeNote(version, id is null ? null : BridgeNote.ComponentKind, id, imageRef, sha, annotations is null ? null : new(annotations)));
+    /// <summary>This host shows the reference from the first instance on; the others learn it from the component_scaled event.</summary>
+    private void Remember(string id, string imageRef, string sha, IReadOnlyDictionary<string, string> annotations) =>
+        host.Refs.Component(id, new KnownRefs.Entry(imageRef, annotations, sha));
 }
 
 /// <summary>Component and provider ids become NATS subject tokens and actor names.</summary>

@@ -14,7 +14,7 @@ internal sealed class ConfigControl(BridgeHost host)
         catch (JsonException e) { throw new CtlRequestException($"config data should be a map of string -> string: {CtlJson.Describe(e)}"); }
         var client = await host.ClientAsync(cancellationToken);
         var after = await client.SendAsync(new PutConfig(new NamedConfig(name, values)), cancellationToken);
-        host.Announce(new BridgeNote(after.Version));
+        host.Claim(after.Version);
         await host.PublishAsync(EventData.ConfigSet(name));
         return CtlReply.Done("successfully put config");
     }
@@ -35,7 +35,7 @@ internal sealed class ConfigControl(BridgeHost host)
         if (state.Configs.ContainsKey(name))
         {
             var after = await client.SendAsync(new DeleteConfig(name), cancellationToken);
-            host.Announce(new BridgeNote(after.Version));
+            host.Claim(after.Version);
         }
         await host.PublishAsync(EventData.ConfigDeleted(name));
         return CtlReply.Done("successfully deleted config");

@@ -24,7 +24,7 @@ internal sealed class LinkControl(BridgeHost host)
                     : $"a link from {link.SourceId} on {link.WitNamespace}:{link.WitPackage} named '{link.Name}' already goes to {sameKey.Target}; " +
                       "this lattice keeps one target per source, package and link name (delete it first or use another link name)");
             var after = await client.SendAsync(new PutLink(LinkMapping.ToModel(link)), cancellationToken);
-            host.Announce(new BridgeNote(after.Version));
+            host.Claim(after.Version);
         }
         catch (Exception e) when (e is CtlRequestException or LatticeCommandException)
         {
@@ -46,7 +46,7 @@ internal sealed class LinkControl(BridgeHost host)
         if (existing is not null)
         {
             var after = await client.SendAsync(new DeleteLink(request.SourceId, request.WitNamespace, request.WitPackage, request.Name), cancellationToken);
-            host.Announce(new BridgeNote(after.Version));
+            host.Claim(after.Version);
         }
         await host.PublishAsync(EventData.LinkdefDeleted(request.SourceId, existing?.Target, request.Name, request.WitNamespace, request.WitPackage, existing?.Interfaces));
         return CtlReply.Done("successfully deleted link");

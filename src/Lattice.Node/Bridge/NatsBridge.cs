@@ -6,6 +6,8 @@
 // here, the events of the requests it handled, and, on the leader, those of every other change
 // (see StateFeed). host_stopped goes out when the host stops. The wRPC transport shares
 // <see cref="Connection"/>.
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Akka.Actor;
 using Lattice.Actors;
@@ -59,7 +61,7 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
 
         var runtime = await WaitForRuntimeAsync(stoppingToken);
         var baseline = await BaselineAsync(runtime, stoppingToken);
-        _feed = runtime.System.ActorOf(StateFeed.Props(baseline, OnStateChanged, note => note.ApplyTo(host.Refs)), "nats-bridge-feed");
+        _feed = runtime.System.ActorOf(StateFeed.Props(baseline, OnStateChanged), "nats-bridge-feed");
 
         log.LogInformation("NATS bridge: connecting to {Url}", settings.PublicUrl);
         var connecting = connection.ConnectAsync().AsTask();
@@ -74,6 +76,8 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
             var sub = await connection.SubscribeCoreAsync<byte[]>(s.Subject, s.QueueGroup, cancellationToken: stoppingToken);
             loops.Add(ServeAsync(sub, ctl, stoppingToken));
         }
+        foreach (var name in (string[])["component_scaled", "provider_started"])
+            loops.Add(LearnAsync(await connection.SubscribeCoreAsync<byte[]>(CloudEvent.Subject(host.Lattice, name), cancellationToken: stoppingToken), host, stoppingToken));
         await PublishAsync(EventData.HostStarted(host.FriendlyName, host.Labels.Current, host.Version));
         _announced = true;
         log.LogInformation("NATS bridge: host {HostId} joined lattice {Lattice} at {Url}", host.HostId, host.Lattice, settings.PublicUrl);
@@ -141,6 +145,23 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
                     if (!stoppingToken.IsCancellationRequested) log.LogWarning("NATS bridge: answering {Subject}: {Message}", m.Subject, BridgeHost.Reason(e));
                 }
             }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>References other hosts were given, from their events (see KnownRefs).</summary>
+    private async Task LearnAsync(INatsSub<byte[]> sub, BridgeHost host, CancellationToken stoppingToken)
+    {
+        await using var subscription = sub;
+        await foreach (var message in sub.Msgs.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                if (JsonNode.Parse(message.Data ?? []) is JsonObject cloudEvent) await host.LearnAsync(cloudEvent, stoppingToken);
+            }
+            catch (Exception e) when (e is JsonException or Akka.Actor.AskTimeoutException or HostNotReadyException)
+            {
+                log.LogDebug("NATS bridge: ignoring {Subject}: {Message}", message.Subject, e.Message);
+            }
         }
     }
 

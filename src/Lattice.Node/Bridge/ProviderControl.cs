@@ -28,8 +28,8 @@ internal sealed class ProviderControl(BridgeHost host)
         }
         host.Background($"starting provider {id}", async () =>
         {
-            var after = await client.SendAsync(new StartProvider(new ProviderSpec(id, kind, command.Config)));
-            host.Announce(new BridgeNote(after.Version, BridgeNote.ProviderKind, id, command.ProviderRef, kind, annotations));
+            host.Refs.Provider(id, new KnownRefs.Entry(command.ProviderRef, annotations, kind));
+            host.Claim((await client.SendAsync(new StartProvider(new ProviderSpec(id, kind, command.Config)))).Version);
             await host.PublishAsync(EventData.ProviderStarted(host.HostId, command.ProviderRef, id, annotations));
         }, error => host.PublishAsync(EventData.ProviderStartFailed(command.ProviderRef, id, host.HostId, error)));
         return CtlReply.Done("successfully started provider");
@@ -45,7 +45,7 @@ internal sealed class ProviderControl(BridgeHost host)
         if (!state.Providers.ContainsKey(id)) return CtlReply.Error("provider with that ID is not running");
         var annotations = host.Refs.ProviderAnnotations(id);
         var after = await client.SendAsync(new StopProvider(id), cancellationToken);
-        host.Announce(new BridgeNote(after.Version));
+        host.Claim(after.Version);
         await host.PublishAsync(EventData.ProviderStopped(annotations, host.HostId, id, "stop"));
         return CtlReply.Done("successfully stopped provider");
     }

@@ -1,11 +1,12 @@
 // Who publishes which lattice event. Every change of the desired state is published exactly once:
 //  - a change made through the control interface is published by the bridge that handled the
 //    request (as on wasmCloud, where the host that handled it publishes; wash waits for events
-//    whose source is the host it asked), which then sends a BridgeNote with the state version;
+//    whose source is the host it asked), which then claims the state version it produced;
 //  - any other change (admin API, `lattice` CLI) is published by the bridge of the cluster leader,
-//    from the difference between two states, after a grace period in which a note for that version
+//    from the difference between two states, after a grace period in which a claim for that version
 //    withdraws it. Changes made while the leader runs no bridge are not published.
-// One actor per bridge: it follows the state singleton's publications and the notes of every bridge.
+// One actor per bridge: it follows the state singleton's publications and the claims of every
+// bridge, which travel over Akka's DistributedPubSub as strings (Akka serializes those itself).
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
@@ -19,6 +20,9 @@ internal sealed class StateFeed : ReceiveActor, IWithTimers
     /// <summary>The state singleton's topic (Lattice.Actors' LatticeStateActor.Topic, internal there).</summary>
     public const string StateTopic = "lattice-state";
 
+    private const string ClaimTopic = "lattice-nats-bridge";
+    private const string ClaimPrefix = "nats-bridge-handled ";
+
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
 
     private readonly Queue<(LatticeState From, LatticeState To, DateTime Due)> _pending = new();
@@ -27,7 +31,7 @@ internal sealed class StateFeed : ReceiveActor, IWithTimers
     private long _processed;
 
     /// <param name="baseline">The state when the bridge started: what happened before is not news.</param>
-    public StateFeed(LatticeState baseline, Action<LatticeState, LatticeState> publishDiff, Action<BridgeNote> onNote)
+    public StateFeed(LatticeState baseline, Action<LatticeState, LatticeState> publishDiff)
     {
         _last = baseline;
         _processed = baseline.Version;
@@ -39,9 +43,8 @@ internal sealed class StateFeed : ReceiveActor, IWithTimers
         });
         Receive<string>(text =>
         {
-            if (BridgeNote.Parse(text) is not { } note) return;
-            onNote(note);
-            if (note.Version > _processed) _handled.Add(note.Version);
+            if (text.StartsWith(ClaimPrefix, StringComparison.Ordinal) && long.TryParse(text.AsSpan(ClaimPrefix.Length), out var version) && version > _processed)
+                _handled.Add(version);
         });
         Receive<Tick>(_ =>
         {
@@ -60,20 +63,20 @@ internal sealed class StateFeed : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(LatticeState baseline, Action<LatticeState, LatticeState> publishDiff, Action<BridgeNote> onNote) =>
-        Akka.Actor.Props.Create(() => new StateFeed(baseline, publishDiff, onNote));
+    public static Props Props(LatticeState baseline, Action<LatticeState, LatticeState> publishDiff) =>
+        Akka.Actor.Props.Create(() => new StateFeed(baseline, publishDiff));
 
     protected override void PreStart()
     {
         var mediator = DistributedPubSub.Get(Context.System).Mediator;
         mediator.Tell(new Subscribe(StateTopic, Self));
-        mediator.Tell(new Subscribe(BridgeNote.Topic, Self));
+        mediator.Tell(new Subscribe(ClaimTopic, Self));
         Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromMilliseconds(250));
     }
 
-    /// <summary>Tells every bridge (this one included) about a change this bridge carried out.</summary>
-    public static void Announce(ActorSystem system, BridgeNote note) =>
-        DistributedPubSub.Get(system).Mediator.Tell(new Publish(BridgeNote.Topic, note.ToMessage()));
+    /// <summary>Tells every bridge (this one included) that this one published the change that made <paramref name="version"/>.</summary>
+    public static void Claim(ActorSystem system, long version) =>
+        DistributedPubSub.Get(system).Mediator.Tell(new Publish(ClaimTopic, ClaimPrefix + version));
 
     private bool IsLeader()
     {
