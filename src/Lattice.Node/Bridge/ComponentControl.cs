@@ -6,6 +6,7 @@
 // acknowledged at once, as on wasmCloud; the work follows and ends in component_scaled or
 // component_scale_failed, published by this host. What can be refused without work (bad JSON, an
 // OCI reference, a missing file or config) is refused in the reply, with the failure event too.
+using Lattice.Actors;
 using Lattice.Model;
 
 namespace Lattice.Node.Bridge;
@@ -27,38 +28,51 @@ internal sealed class ComponentControl(BridgeHost host)
                 throw new CtlRequestException($"count must be at most {LatticeState.MaxInstances} instances in this lattice, got {count}" +
                                               (count == uint.MaxValue ? " (wash scale's default: give --max-instances N)" : ""));
         }
-        catch (CtlRequestException e) { return await FailAsync(annotations, id, command.ComponentRef, count, e.Message); }
+        catch (CtlRequestException e) { return Refused(annotations, id, command.ComponentRef, count, e.Message); }
 
         var client = await host.ClientAsync(cancellationToken);
         var state = await client.GetStateAsync(cancellationToken);
-        state.Components.TryGetValue(id, out var existing);
+        if (!state.Components.TryGetValue(id, out var existing))
+            return count == 0 ? ScaleToZero(client, command, null) : Start(client, state, command);
+        return count == 0 ? ScaleToZero(client, command, existing) : await RescaleAsync(client, state, existing, command, cancellationToken);
+    }
 
-        if (count == 0)
+    /// <summary>Stops the component (if it runs); component_scaled with max_instances 0 either way, as on wasmCloud.</summary>
+    private CtlReply ScaleToZero(LatticeClient client, ScaleComponentCommand command, ComponentSpec? existing)
+    {
+        var id = command.ComponentId;
+        var imageRef = existing is null ? command.ComponentRef : host.Refs.ComponentRef(existing);
+        var annotations = existing is null ? command.Annotations ?? [] : host.Refs.ComponentAnnotations(id);
+        host.Background($"stopping component {id}", async () =>
         {
-            var imageRef = existing is null ? command.ComponentRef : host.Refs.ComponentRef(existing);
-            var known = existing is null ? annotations : host.Refs.ComponentAnnotations(id);
-            host.Background($"stopping component {id}", async () =>
-            {
-                if (existing is not null) host.Claim((await client.SendAsync(new StopComponent(id))).Version);
-                await host.PublishAsync(EventData.ComponentScaled(known, host.HostId, imageRef, 0, id));
-            }, error => Failed(known, id, imageRef, 0, error));
-            return CtlReply.Done("");
-        }
+            if (existing is not null) host.Claim((await client.SendAsync(new StopComponent(id))).Version);
+            await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, imageRef, 0, id));
+        }, error => Failed(annotations, id, imageRef, 0, error));
+        return CtlReply.Done("");
+    }
 
-        if (existing is null)
+    private CtlReply Start(LatticeClient client, LatticeState state, ScaleComponentCommand command)
+    {
+        var (id, count, annotations) = (command.ComponentId, command.Instances, command.Annotations ?? []);
+        try { Precheck(command.ComponentRef, command.Config, state); }
+        catch (CtlRequestException e) { return Refused(annotations, id, command.ComponentRef, count, e.Message); }
+        host.Background($"starting component {id}", async () =>
         {
-            try { Precheck(command.ComponentRef, command.Config, state); }
-            catch (CtlRequestException e) { return await FailAsync(annotations, id, command.ComponentRef, count, e.Message); }
-            host.Background($"starting component {id}", async () =>
-            {
-                var sha = await ArtifactRefs.ResolveComponentAsync(command.ComponentRef, client.Artifacts, CancellationToken.None);
-                Remember(id, command.ComponentRef, sha, annotations);
-                host.Claim((await client.SendAsync(new StartComponent(new ComponentSpec(id, sha, (int)count, command.Config)))).Version);
-                await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, command.ComponentRef, count, id));
-            }, error => Failed(annotations, id, command.ComponentRef, count, error));
-            return CtlReply.Done("");
-        }
+            var sha = await ArtifactRefs.ResolveComponentAsync(command.ComponentRef, client.Artifacts, CancellationToken.None);
+            Remember(id, command.ComponentRef, sha, annotations);
+            host.Claim((await client.SendAsync(new StartComponent(new ComponentSpec(id, sha, (int)count, command.Config)))).Version);
+            await host.PublishAsync(EventData.ComponentScaled(annotations, host.HostId, command.ComponentRef, count, id));
+        }, error => Failed(annotations, id, command.ComponentRef, count, error));
+        return CtlReply.Done("");
+    }
 
+    /// <summary>
+    /// A running component: a new count (or config list) is applied; another reference updates the
+    /// artifact only with allow_update, otherwise the reference is kept, with wasmCloud's warning.
+    /// </summary>
+    private async Task<CtlReply> RescaleAsync(LatticeClient client, LatticeState state, ComponentSpec existing, ScaleComponentCommand command, CancellationToken cancellationToken)
+    {
+        var (id, count, annotations) = (command.ComponentId, command.Instances, command.Annotations ?? []);
         var current = host.Refs.ComponentRef(existing);
         var refChanged = command.ComponentRef.Length > 0 && command.ComponentRef != current;
         if (refChanged && await ArtifactRefs.ShaOfAsync(command.ComponentRef, cancellationToken) == existing.ArtifactSha256)
@@ -70,7 +84,7 @@ internal sealed class ComponentControl(BridgeHost host)
         if (refChanged && command.AllowUpdate)
         {
             try { Precheck(command.ComponentRef, command.Config, state); }
-            catch (CtlRequestException e) { return await FailAsync(annotations, id, command.ComponentRef, count, e.Message); }
+            catch (CtlRequestException e) { return Refused(annotations, id, command.ComponentRef, count, e.Message); }
             host.Background($"updating component {id}", async () =>
             {
                 var sha = await ArtifactRefs.ResolveComponentAsync(command.ComponentRef, client.Artifacts, CancellationToken.None);
@@ -82,7 +96,7 @@ internal sealed class ComponentControl(BridgeHost host)
                                  "The component will be scaled, and the image reference will be updated afterwards.");
         }
 
-        var knownAnnotations = host.Refs.ComponentAnnotations(id);
+        var known = host.Refs.ComponentAnnotations(id);
         host.Background($"scaling component {id}", async () =>
         {
             LatticeState? after = null;
@@ -91,8 +105,8 @@ internal sealed class ComponentControl(BridgeHost host)
             else if (existing.Instances != count)
                 after = await client.SendAsync(new ScaleComponent(id, (int)count));
             if (after is not null) host.Claim(after.Version);
-            await host.PublishAsync(EventData.ComponentScaled(knownAnnotations, host.HostId, current, count, id));
-        }, error => Failed(knownAnnotations, id, current, count, error));
+            await host.PublishAsync(EventData.ComponentScaled(known, host.HostId, current, count, id));
+        }, error => Failed(known, id, current, count, error));
         return CtlReply.Done(refChanged
             ? $"Requested to scale existing component to a different image reference: {current} != {command.ComponentRef}. The component will be scaled but the image reference will not be updated. " +
               "If you meant to update this component to a new image ref, use the update command."
@@ -142,9 +156,10 @@ internal sealed class ComponentControl(BridgeHost host)
             throw new CtlRequestException("Failed to validate configuration and secrets. " + string.Concat(missing.Select(m => $"Configuration {m} not found in config store. ")).TrimEnd());
     }
 
-    private async Task<CtlReply> FailAsync(IReadOnlyDictionary<string, string> annotations, string id, string imageRef, uint count, string error)
+    /// <summary>Refused in the reply, and with component_scale_failed for whoever waits for the outcome.</summary>
+    private CtlReply Refused(IReadOnlyDictionary<string, string> annotations, string id, string imageRef, uint count, string error)
     {
-        await Failed(annotations, id, imageRef, count, error);
+        _ = Failed(annotations, id, imageRef, count, error);
         return CtlReply.Error(error);
     }
 
