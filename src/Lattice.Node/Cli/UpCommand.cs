@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Lattice.Actors;
+using Lattice.Node.Bridge;
 using Lattice.Node.Cli.Ops;
 using Lattice.Node.Hosting;
 
@@ -27,11 +28,13 @@ internal static class UpCommand
         var dbProvider = new Option<string>("--db-provider") { HelpName = "PROVIDER", Description = "SQLite.MS or PostgreSQL.15 (default: PostgreSQL.15 for Host=... strings, else SQLite.MS)" };
         var timeout = new Option<double>("--timeout") { HelpName = "SECONDS", Description = "Default deadline of calls (default: 30)", DefaultValueFactory = _ => 30 };
         var nodes = new Option<int>("--nodes") { HelpName = "N", Description = "Start a dev cluster of N hosts on 127.0.0.1 (ports PORT.., admin ports ADMIN-PORT..)", DefaultValueFactory = _ => 1 };
+        var nats = new Option<string>("--nats") { HelpName = "URL", Description = "Join the wasmCloud lattice on this NATS server (control interface, events); default: no NATS" };
+        var natsCreds = new Option<string>("--nats-creds") { HelpName = "FILE", Description = "NATS credentials file (JWT and seed) for --nats" };
         dbProvider.AcceptOnlyFromAmong(Providers);
 
         var command = new Command("up", "Start a lattice host: joins (or seeds) the cluster and serves the admin API until stopped")
         {
-            lattice, data, label, hostname, port, adminPort, adminBind, join, db, dbProvider, timeout, nodes,
+            lattice, data, label, hostname, port, adminPort, adminBind, join, db, dbProvider, timeout, nodes, nats, natsCreds,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -57,7 +60,10 @@ internal static class UpCommand
                 };
                 var bind = parse.GetRequiredValue(adminBind);
                 if (!IPAddress.TryParse(bind, out _)) throw new CliError($"--admin-bind must be an IP address, got '{bind}'");
-                settings = new HostSettings(options, bind, Port(parse.GetValue(adminPort), "--admin-port", allowZero: false));
+                settings = new HostSettings(options, bind, Port(parse.GetValue(adminPort), "--admin-port", allowZero: false))
+                {
+                    Nats = Nats(parse.GetValue(nats), parse.GetValue(natsCreds)),
+                };
                 count = parse.GetValue(nodes);
                 if (count is < 1 or > 9) throw new CliError($"--nodes must be between 1 and 9, got {count}");
             }
@@ -91,6 +97,14 @@ internal static class UpCommand
 
     private static double Seconds(double seconds) =>
         seconds is > 0 and <= 86400 ? seconds : throw new CliError($"--timeout must be a positive number of seconds, got {seconds.ToString(CultureInfo.InvariantCulture)}");
+
+    private static NatsSettings? Nats(string? url, string? creds)
+    {
+        if (url is null) return creds is null ? null : throw new CliError("--nats-creds needs --nats URL");
+        if (NatsSettings.Invalid(url) is { } problem) throw new CliError(problem);
+        if (creds is not null && !File.Exists(creds)) throw new CliError($"--nats-creds {creds}: no such file");
+        return new NatsSettings(url, creds is null ? null : Path.GetFullPath(creds));
+    }
 
     private static string CheckJoin(string seed)
     {

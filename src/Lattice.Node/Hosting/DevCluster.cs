@@ -43,6 +43,7 @@ internal static partial class DevCluster
                     "--db", database, "--db-provider", provider, "--timeout", o.CallTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ];
                 foreach (var (k, v) in o.Labels) args.AddRange(["--label", $"{k}={v}"]);
+                if (settings.Nats is { } nats) args.AddRange(nats.CredsFile is null ? ["--nats", nats.Url] : ["--nats", nats.Url, "--nats-creds", nats.CredsFile]);
                 if (i > 0) args.AddRange(["--join", $"127.0.0.1:{o.Port}"]);
                 var child = Child.Start($"host-{i + 1}", args);
                 hosts.Add(child);

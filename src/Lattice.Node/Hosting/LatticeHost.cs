@@ -6,6 +6,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Lattice.Actors;
 using Lattice.Node.Admin;
+using Lattice.Node.Bridge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -74,6 +75,13 @@ internal static class LatticeHost
             akka.WithCustomSerializer("lattice-admin", [typeof(IAdminPeerMessage)], system => new AdminPeerSerializer(system));
         });
         builder.Services.AddHostedService<RuntimeService>();
+        if (settings.Nats is { } nats)
+        {
+            // After the runtime service, so it stops first: host_stopped goes out before the host leaves.
+            builder.Services.AddSingleton(nats);
+            builder.Services.AddSingleton<NatsBridge>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsBridge>());
+        }
 
         var app = builder.Build();
         AdminApi.Map(app);
