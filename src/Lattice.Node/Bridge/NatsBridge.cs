@@ -5,7 +5,8 @@
 // re-announces the host; NATS.Net re-subscribes by itself), health checks of the providers running
 // here, the events of the requests it handled, and, on the leader, those of every other change
 // (see StateFeed). host_stopped goes out when the host stops. The wRPC transport shares
-// <see cref="Connection"/>: every component of the desired state is served over wRPC (ComponentServing).
+// <see cref="Connection"/>: every component of the desired state is served over wRPC (ComponentServing), and links to targets
+// outside the lattice are called with it (WrpcLinks).
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -30,6 +31,7 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
     private NatsConnection? _connection;
     private IActorRef? _feed;
     private ComponentServing? _serving;
+    private WrpcLinks? _links;
     private volatile bool _announced;
     private int _openings;
 
@@ -85,6 +87,7 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
 
         _serving = new ComponentServing(connection, runtime.Client, host.Lattice, log);
         loops.Add(_serving.RunAsync(stoppingToken));
+        ExternalLinks.Current = _links = new WrpcLinks(connection, host.Lattice);
         loops.Add(HeartbeatAsync(host, stoppingToken));
         loops.Add(PublishDiffsAsync(stoppingToken));
         await Task.WhenAll(loops);
@@ -96,6 +99,11 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
         await base.StopAsync(cancellationToken);
         if (_feed is not null && node.Runtime is { } runtime) runtime.System.Stop(_feed);
         if (_serving is not null) await _serving.DisposeAsync();
+        if (_links is not null)
+        {
+            if (ExternalLinks.Current == _links) ExternalLinks.Current = null;
+            await _links.DisposeAsync();
+        }
         if (_connection is not null) await _connection.DisposeAsync();
     }
 
