@@ -120,6 +120,43 @@ public sealed class WrpcServingSpec(ServingHost fixture) : IClassFixture<Serving
         await Assert.ThrowsAsync<WrpcNotFoundException>(() => client.InvokeAsync(WrpcSubjects.Prefix("default", "bench"), sub, [WitValue.U32(1), WitValue.U32(2)]));
     }
 
+    [SkippableFact]
+    public async Task A_link_to_a_target_outside_the_lattice_is_called_over_wRPC()
+    {
+        var nats = fixture.Require();
+        await using var serverNats = await nats.ConnectAsync("external-adder");
+        await using var server = new WrpcServer(serverNats);
+        var headers = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var add = new WrpcFunction(Types, "add", [WitType.U32, WitType.U32], [WitType.U32]);
+        var prefix = WrpcSubjects.Prefix("default", "external-adder");
+        // Not a plain sum, so the answer shows it came from here.
+        await using var serving = await server.ServeAsync(prefix, [new WrpcExport(add, (call, _) =>
+        {
+            headers.TrySetResult($"{call.SourceId} {call.LinkName}");
+            return ValueTask.FromResult<IReadOnlyList<WitValue>>([WitValue.U32(call.Params[0].AsU32() + call.Params[1].AsU32() + 1000)]);
+        })], queueGroup: prefix);
+        Ops.Json(fixture.Host, "component", "start", "caller", TestPaths.Fixture("wat/caller.wasm"));
+        Ops.Json(fixture.Host, "link", "put", "caller", "external-adder", "lattice:fixtures/types");
+
+        await using var clientNats = await nats.ConnectAsync("caller-client");
+        await using var client = new WrpcClient(clientNats, new WrpcClientOptions { Timeout = TimeSpan.FromSeconds(30) });
+        var addTwice = new WrpcFunction("", "add-twice", [WitType.U32, WitType.U32], [WitType.U32]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        WitValue[] result;
+        while (true)
+        {
+            try
+            {
+                result = await client.InvokeAsync(WrpcSubjects.Prefix("default", "caller"), addTwice, [WitValue.U32(2), WitValue.U32(3)]);
+                break;
+            }
+            catch (WrpcNotFoundException) when (DateTime.UtcNow < deadline) { await Task.Delay(200); }
+        }
+        // add-twice(a, b) = add(add(a, b), b), each add answered by the external server: (2+3+1000)+3+1000.
+        Assert.Equal(2008u, result.Single().AsU32());
+        Assert.Equal("caller default", await headers.Task);
+    }
+
     /// <summary>One invocation as the spec describes it: first message, handshake, end of params, results to their end.</summary>
     private static async Task<byte[]> CallAsync(NatsConnection connection, RawInbox inbox, string subject, string rc, byte[] payload)
     {
@@ -162,6 +199,8 @@ public sealed class ServingHost : IDisposable
             throw;
         }
     }
+
+    internal HostProcess Host => _host!;
 
     public NatsTestServer Require()
     {
