@@ -157,6 +157,71 @@ public sealed class WrpcServingSpec(ServingHost fixture) : IClassFixture<Serving
         Assert.Equal("caller default", await headers.Task);
     }
 
+    [SkippableFact]
+    public async Task A_trap_in_the_component_ends_the_call_with_a_wRPC_error_that_says_so()
+    {
+        var nats = fixture.Require();
+        Ops.Json(fixture.Host, "component", "start", "trapper", TestPaths.Fixture("wat/unreachable.wasm"));
+        await using var connection = await nats.ConnectAsync("trap-client");
+        await using var client = new WrpcClient(connection, new WrpcClientOptions { Timeout = TimeSpan.FromSeconds(30) });
+        var prefix = WrpcSubjects.Prefix("default", "trapper");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                Assert.Equal(7u, (await client.InvokeAsync(prefix, new WrpcFunction("", "ok", [], [WitType.U32]), [])).Single().AsU32());
+                break;
+            }
+            catch (WrpcNotFoundException) when (DateTime.UtcNow < deadline) { await Task.Delay(200); }
+        }
+        var error = await Assert.ThrowsAsync<WrpcRemoteException>(() => client.InvokeAsync(prefix, new WrpcFunction("", "boom", [], []), []));
+        Assert.Contains("Trap", error.Message);
+        // The lattice recycled the instance: the component answers again.
+        Assert.Equal(7u, (await client.InvokeAsync(prefix, new WrpcFunction("", "ok", [], [WitType.U32]), [])).Single().AsU32());
+    }
+
+    [SkippableFact]
+    public async Task Serving_follows_the_desired_state_when_a_component_is_updated_and_stopped()
+    {
+        var nats = fixture.Require();
+        await using var connection = await nats.ConnectAsync("follow-client");
+        await using var client = new WrpcClient(connection, new WrpcClientOptions { Timeout = TimeSpan.FromSeconds(30) });
+        var prefix = WrpcSubjects.Prefix("default", "changing");
+        var add = new WrpcFunction("", "add", [WitType.U32, WitType.U32], [WitType.U32]);
+        var echoU8 = TypesFn("echo-u8", WitType.U8);
+        async Task<bool> Served(WrpcFunction f, WitValue[] args)
+        {
+            try { await client.InvokeAsync(prefix, f, args); return true; }
+            catch (WrpcNotFoundException) { return false; }
+        }
+        async Task Until(Func<Task<bool>> done, string what)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (true)
+            {
+                // Between the lattice's switch and the next poll of the state the old subscription may still
+                // take a call that the new artifact cannot answer: a NotFound error, not a hang.
+                try { if (await done()) return; }
+                catch (WrpcRemoteException e) { Assert.Contains("NotFound", e.Message); }
+                Assert.True(DateTime.UtcNow < deadline, $"not within 60 s: {what}");
+                await Task.Delay(200);
+            }
+        }
+        WitValue[] addArgs = [WitValue.U32(1), WitValue.U32(2)];
+        WitValue[] u8Args = [WitValue.U8(9)];
+
+        Ops.Json(fixture.Host, "component", "start", "changing", TestPaths.Fixture("wat/bench.wasm"));
+        await Until(() => Served(add, addArgs), "bench's add served");
+        Assert.False(await Served(echoU8, u8Args));
+
+        Ops.Json(fixture.Host, "component", "start", "changing", TestPaths.Fixture("wat/types.wasm"));
+        await Until(async () => !await Served(add, addArgs) && await Served(echoU8, u8Args), "the new artifact's functions served, the old one's gone");
+
+        Ops.Run(fixture.Host, "component", "stop", "changing");
+        await Until(async () => !await Served(echoU8, u8Args), "nothing served after the stop");
+    }
+
     /// <summary>One invocation as the spec describes it: first message, handshake, end of params, results to their end.</summary>
     private static async Task<byte[]> CallAsync(NatsConnection connection, RawInbox inbox, string subject, string rc, byte[] payload)
     {
