@@ -101,7 +101,7 @@ internal static class KeyValueBench
     }
 
     /// <summary>A server process on a free loopback port, killed on dispose.</summary>
-    private sealed class Server(Process process, int port) : IDisposable
+    internal sealed class Server(Process process, int port) : IDisposable
     {
         public string Url(string scheme) => $"{scheme}://127.0.0.1:{port}";
 

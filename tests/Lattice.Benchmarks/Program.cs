@@ -3,7 +3,8 @@
 // of the medians (> 1 means ours is faster). Machines here are noisy: compare ratios, not absolutes.
 //
 //   dotnet run --project tests/Lattice.Benchmarks -c Release [-- --quick]
-// Other modes: `--lattice` (routed calls and cross-host, LatticeBench.cs), `--kv` (key-value per backend, KeyValueBench.cs).
+// Other modes: `--lattice` (routed calls and cross-host, LatticeBench.cs), `--kv` (key-value per backend, KeyValueBench.cs),
+// `--wrpc` (a wRPC call through a `lattice up --nats` host vs raw NATS request/reply, WrpcBench.cs).
 using Lattice.Benchmarks;
 
 var quick = args.Contains("--quick");
@@ -11,6 +12,11 @@ var repo = FindRepo();
 if (args.Contains("--kv"))
 {
     await KeyValueBench.RunAsync(repo, quick);
+    return;
+}
+if (args.Contains("--wrpc"))
+{
+    await WrpcBench.RunAsync(repo, quick);
     return;
 }
 if (args.Contains("--lattice"))

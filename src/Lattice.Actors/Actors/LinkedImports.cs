@@ -8,6 +8,8 @@
 // error type where it has one (`result<_, string>`, or an error variant with a string case such as
 // wasi:keyvalue's `other`), otherwise as a trap with a clear message that recycles only this instance.
 // Links are read from the host's current view on every call, so changing a link needs no restart.
+// A target that is not a component of the lattice goes to the host's IExternalLinks when it has one
+// (the NATS bridge: wRPC to a wasmCloud component or provider), else it is denied.
 using System.Text.Json;
 using Akka.Actor;
 using Lattice.Actors.Providers;
@@ -56,10 +58,12 @@ internal sealed class LinkedImports(string componentId, IActorRef router, IActor
         var link = state().Resolve(componentId, iface);
         if (link is null)
             return Deny(function.Type, $"{componentId} has no link for {iface.Namespace}:{iface.Package}/{iface.Interface} (lattice link put {componentId} TARGET {iface.Namespace}:{iface.Package}/{iface.Interface})");
-        if (!state().Components.ContainsKey(link.Target))
-            return Deny(function.Type, $"link target '{link.Target}' of {componentId} is not a component of this lattice");
         if (function.Type.Params.Any(p => p.Type is HandleType) || function.Type.Result is HandleType)
             return Deny(function.Type, $"{importName}#{function.Name} passes resource handles, which cannot cross between components yet");
+        if (!state().Components.ContainsKey(link.Target))
+            return ExternalLinks.Current is { } external && !state().Providers.ContainsKey(link.Target)
+                ? CallExternal(external, call, link, importName, function, args)
+                : Deny(function.Type, $"link target '{link.Target}' of {componentId} is not a component of this lattice");
 
         var json = new string[args.Length];
         for (var i = 0; i < args.Length; i++) json[i] = WitJson.ToJson(args[i], function.Type.Params[i].Type);
@@ -82,6 +86,28 @@ internal sealed class LinkedImports(string componentId, IActorRef router, IActor
         if (function.Type.Result is not { } resultType) return null;
         using var doc = JsonDocument.Parse(reply.Json ?? "null");
         return WitJson.FromJson(doc.RootElement, resultType);
+    }
+
+    /// <summary>A target outside the lattice: the host's <see cref="IExternalLinks"/> (wRPC over NATS) carries the call.</summary>
+    private WitValue? CallExternal(IExternalLinks external, HostCall call, LinkDefinition link, string importName, WorldFunction function, WitValue[] args)
+    {
+        var timeout = call.Store.RemainingCallTime;
+        if (timeout <= TimeSpan.Zero) throw new TimeoutException($"{importName}#{function.Name}: the call deadline has passed");
+        try
+        {
+            // This thread belongs to this instance alone (pinned dispatcher), so waiting here blocks nobody else.
+            using var deadline = new CancellationTokenSource(timeout);
+            return external.CallAsync(new ExternalCall(componentId, link.Target, link.Name, importName, function.Name, function.Type, args, timeout), deadline.Token)
+                .GetAwaiter().GetResult();
+        }
+        catch (ExternalCallException e)
+        {
+            return Deny(function.Type, $"call to {link.Target} failed: {e.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{link.Target} did not answer {importName}#{function.Name} within {timeout.TotalSeconds:0.#} s");
+        }
     }
 
     /// <summary>The failure as the function's own error value if its type has one, else a trap.</summary>

@@ -5,7 +5,8 @@
 // re-announces the host; NATS.Net re-subscribes by itself), health checks of the providers running
 // here, the events of the requests it handled, and, on the leader, those of every other change
 // (see StateFeed). host_stopped goes out when the host stops. The wRPC transport shares
-// <see cref="Connection"/>.
+// <see cref="Connection"/>: every component of the desired state is served over wRPC (ComponentServing), and links to targets
+// outside the lattice are called with it (WrpcLinks).
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -29,6 +30,8 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
     private BridgeHost? _host;
     private NatsConnection? _connection;
     private IActorRef? _feed;
+    private ComponentServing? _serving;
+    private WrpcLinks? _links;
     private volatile bool _announced;
     private int _openings;
 
@@ -82,6 +85,9 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
         _announced = true;
         log.LogInformation("NATS bridge: host {HostId} joined lattice {Lattice} at {Url}", host.HostId, host.Lattice, settings.PublicUrl);
 
+        _serving = new ComponentServing(connection, runtime.Client, host.Lattice, log);
+        loops.Add(_serving.RunAsync(stoppingToken));
+        ExternalLinks.Current = _links = new WrpcLinks(connection, host.Lattice);
         loops.Add(HeartbeatAsync(host, stoppingToken));
         loops.Add(PublishDiffsAsync(stoppingToken));
         await Task.WhenAll(loops);
@@ -92,6 +98,12 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
         if (_announced && _host is { } host) await PublishAsync(EventData.HostStopped(host.Labels.Current));
         await base.StopAsync(cancellationToken);
         if (_feed is not null && node.Runtime is { } runtime) runtime.System.Stop(_feed);
+        if (_serving is not null) await _serving.DisposeAsync();
+        if (_links is not null)
+        {
+            if (ExternalLinks.Current == _links) ExternalLinks.Current = null;
+            await _links.DisposeAsync();
+        }
         if (_connection is not null) await _connection.DisposeAsync();
     }
 

@@ -1,0 +1,37 @@
+// A link whose target is neither a component nor a provider of this lattice: something that answers
+// elsewhere (on a wasmCloud lattice, over NATS with wRPC). Lattice.Actors knows no protocol; the
+// host installs an implementation (the Node's NATS bridge does while it runs) and LinkedImports
+// hands such calls to it. One per process: a process runs one host.
+using Lattice.Wasm;
+using Lattice.Wit;
+
+namespace Lattice.Actors;
+
+/// <summary>One call of an imported function whose link points outside the lattice.</summary>
+/// <param name="Instance">The imported interface with its version (<c>ns:pkg/iface@1.0.0</c>).</param>
+/// <param name="Function">The function's component-model name (resource markers included).</param>
+public sealed record ExternalCall(string SourceId, string Target, string LinkName, string Instance, string Function,
+    FunctionType Type, IReadOnlyList<WitValue> Args, TimeSpan Timeout);
+
+public interface IExternalLinks
+{
+    /// <summary>
+    /// Runs the call; returns its result (null for none). Throws <see cref="ExternalCallException"/>
+    /// with one line when the target cannot be reached or fails.
+    /// </summary>
+    Task<WitValue?> CallAsync(ExternalCall call, CancellationToken cancellationToken = default);
+}
+
+public sealed class ExternalCallException(string message) : Exception(message);
+
+/// <summary>Where the host puts its <see cref="IExternalLinks"/> (null: such links are denied).</summary>
+public static class ExternalLinks
+{
+    private static volatile IExternalLinks? _current;
+
+    public static IExternalLinks? Current
+    {
+        get => _current;
+        set => _current = value;
+    }
+}

@@ -1,0 +1,40 @@
+// Links whose target is outside this lattice (a wasmCloud component or provider on the same NATS
+// lattice): the call goes out with wRPC on `{lattice}.{target}.wrpc.0.0.1.{instance}.{function}`,
+// with wasmCloud's `source-id` and `link-name` headers, as a wasmCloud host would send it.
+// Installed as ExternalLinks.Current while the bridge runs.
+using Lattice.Actors;
+using Lattice.Node.Bridge.Wrpc;
+using Lattice.Wit;
+using NATS.Client.Core;
+
+namespace Lattice.Node.Bridge;
+
+internal sealed class WrpcLinks(INatsConnection nats, string lattice) : IExternalLinks, IAsyncDisposable
+{
+    private readonly WrpcClient _client = new(nats, new WrpcClientOptions { Timeout = TimeSpan.FromMinutes(10) });
+
+    public async Task<WitValue?> CallAsync(ExternalCall call, CancellationToken cancellationToken = default)
+    {
+        WrpcFunction function;
+        string prefix;
+        try
+        {
+            prefix = WrpcSubjects.Prefix(lattice, call.Target);
+            function = new WrpcFunction(call.Instance, WrpcFunction.WireName(call.Function), call.Type.Params.Select(p => p.Type).ToList(),
+                call.Type.Result is null ? [] : [call.Type.Result]);
+        }
+        catch (ArgumentException e) { throw new ExternalCallException(e.Message); }
+
+        WitValue[] results;
+        try
+        {
+            results = await _client.InvokeAsync(prefix, function, call.Args, WrpcHeaders.Create(sourceId: call.SourceId, linkName: call.LinkName), cancellationToken);
+        }
+        catch (WrpcNotFoundException) { throw new ExternalCallException($"nothing on the NATS lattice serves {function} for '{call.Target}'"); }
+        catch (WrpcException e) { throw new ExternalCallException(e.Message); }
+        catch (NatsException e) { throw new ExternalCallException($"NATS: {e.Message}"); }
+        return results.Length == 0 ? null : results[0];
+    }
+
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
+}
