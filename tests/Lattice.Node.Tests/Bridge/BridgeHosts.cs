@@ -20,8 +20,8 @@ public partial class BridgeHosts : IDisposable
 
     protected BridgeHosts(int count)
     {
-        if (NatsServerProcess.Binary is null) return;
-        Nats = new NatsServerProcess();
+        if (NatsTestServer.Binary is null) return;
+        Nats = new NatsTestServer(maxPayload: 1024 * 1024);
         try
         {
             for (var i = 0; i < count; i++) StartHost();
@@ -33,7 +33,7 @@ public partial class BridgeHosts : IDisposable
         }
     }
 
-    internal NatsServerProcess? Nats { get; }
+    internal NatsTestServer? Nats { get; }
 
     internal IReadOnlyList<HostProcess> Hosts => _hosts;
 

@@ -17,7 +17,7 @@ public sealed class BridgeLifecycleSpec(NatsOnly fixture) : IClassFixture<NatsOn
     [SkippableFact]
     public async Task A_host_announces_itself_outlives_a_nats_restart_and_stops_on_request()
     {
-        NatsServerProcess.SkipUnlessInstalled();
+        NatsTestServer.SkipUnlessInstalled();
         var nats = fixture.Nats!;
         await RecordEventsAsync(nats.Url);
         var bus = await Wasmbus.ConnectAsync(nats.Url);

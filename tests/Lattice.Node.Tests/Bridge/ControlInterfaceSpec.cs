@@ -19,7 +19,7 @@ public sealed class ControlInterfaceSpec(BridgeHosts hosts) : IClassFixture<Brid
 
     private async Task<Wasmbus> BusAsync()
     {
-        NatsServerProcess.SkipUnlessInstalled();
+        NatsTestServer.SkipUnlessInstalled();
         return await Wasmbus.ConnectAsync(hosts.Nats!.Url);
     }
 

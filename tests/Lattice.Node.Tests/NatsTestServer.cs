@@ -1,32 +1,45 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using NATS.Client.Core;
 
-namespace Lattice.Node.Tests.Bridge;
+namespace Lattice.Node.Tests;
 
 /// <summary>
-/// A real nats-server on a free loopback port, in a temp directory, that can be killed and started
-/// again on the same port (the bridge must reconnect to it). The pattern of the Providers tests'
-/// LocalServer (JetStream on): start waits (bounded) for "Server is ready". When nats-server is not installed
-/// the specs skip, unless LATTICE_REQUIRE_SERVERS=1, which fails them.
+/// A real nats-server (JetStream on) on a free loopback port, in a temp directory, killed and deleted
+/// on dispose. <see cref="Kill"/> and <see cref="Start"/> restart it on the same port with the same
+/// JetStream store (the bridge must reconnect to it). max_payload defaults to 64 KiB so that anything
+/// bigger must be chunked. Start waits (bounded) for its "ready" log line. When nats-server is not
+/// installed the specs are skipped with that reason, unless LATTICE_REQUIRE_SERVERS=1 (CI), which
+/// fails them instead.
 /// </summary>
-internal sealed class NatsServerProcess : IDisposable
+public sealed class NatsTestServer : IDisposable
 {
+    public const int DefaultMaxPayload = 64 * 1024;
+    public const string MissingReason = "nats-server is not installed (apt-get install -y nats-server); test.sh installs it";
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("lattice-nats-").FullName;
     private Process? _process;
 
-    public NatsServerProcess()
+    public NatsTestServer(int maxPayload = DefaultMaxPayload)
     {
+        MaxPayload = maxPayload;
         Port = FreePort();
-        Start();
+        File.WriteAllText(Path.Combine(_dir, "nats.conf"),
+            $"listen: \"127.0.0.1:{Port}\"\nmax_payload: {maxPayload}\njetstream {{ store_dir: \"{Path.Combine(_dir, "js")}\" }}\n");
+        try { Start(); }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public static string? Binary { get; } = Find("nats-server");
 
-    public const string MissingReason = "nats-server is not installed (apt-get install -y nats-server); test.sh installs it";
-
     public int Port { get; }
+
+    public int MaxPayload { get; }
 
     public string Url => $"nats://127.0.0.1:{Port}";
 
@@ -40,14 +53,15 @@ internal sealed class NatsServerProcess : IDisposable
         Skip.If(true, MissingReason);
     }
 
+    /// <summary>Starts the server (again, after <see cref="Kill"/>) on its port, with its JetStream store.</summary>
     public void Start()
     {
         var psi = new ProcessStartInfo(Binary ?? throw new InvalidOperationException(MissingReason))
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir,
         };
-        // JetStream's store stays in the directory across restarts, so a stream sees what is published the moment the server is back.
-        foreach (var a in (string[])["-a", "127.0.0.1", "-p", Port.ToString(), "-js", "-sd", Path.Combine(_dir, "js")]) psi.ArgumentList.Add(a);
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(Path.Combine(_dir, "nats.conf"));
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
@@ -64,7 +78,8 @@ internal sealed class NatsServerProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        if (!ready.Task.Wait(StartLimit)) throw new InvalidOperationException($"nats-server was not ready within {StartLimit.TotalSeconds} s: {string.Join(" | ", log)}");
+        if (!ready.Task.Wait(StartLimit))
+            throw new InvalidOperationException($"nats-server was not ready within {StartLimit.TotalSeconds} s: {string.Join(" | ", log)}");
     }
 
     /// <summary>SIGKILL: the clients see the connection drop, as when a server dies.</summary>
@@ -76,9 +91,16 @@ internal sealed class NatsServerProcess : IDisposable
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);
             _process.WaitForExit(10_000);
         }
-        catch (InvalidOperationException) { }
+        catch (InvalidOperationException) { /* never started or already gone */ }
         _process.Dispose();
         _process = null;
+    }
+
+    public async Task<NatsConnection> ConnectAsync(string name = "wrpc-test")
+    {
+        var connection = new NatsConnection(new NatsOpts { Url = Url, Name = name });
+        await connection.ConnectAsync();
+        return connection;
     }
 
     public void Dispose()
