@@ -4,7 +4,10 @@ namespace Lattice.Model;
 
 /// <summary>
 /// What the lattice should run for one component: its artifact (by sha256), how many instances, the
-/// named configs it gets, where it may be placed, and its per-call limits.
+/// named configs it gets, where it may be placed, its per-call limits, and annotations: free-form
+/// metadata kept with the spec and never read by the runtime (as on a Kubernetes object). Tools
+/// keep what they need to show the component their way there; the NATS bridge keeps wasmCloud's
+/// image reference and annotations under keys starting <c>lattice.dev/</c>.
 /// </summary>
 public sealed record ComponentSpec(
     ComponentId Id,
@@ -13,10 +16,12 @@ public sealed record ComponentSpec(
     IReadOnlyList<string>? Config = null,
     IReadOnlyDictionary<string, string>? PlacementLabels = null,
     TimeSpan? Timeout = null,
-    TimeSpan? PassivateAfter = null)
+    TimeSpan? PassivateAfter = null,
+    IReadOnlyDictionary<string, string>? Annotations = null)
 {
     public IReadOnlyList<string> ConfigNames => Config ?? [];
     public IReadOnlyDictionary<string, string> Placement => PlacementLabels ?? new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Notes => Annotations ?? new Dictionary<string, string>();
 
     /// <summary>The sharded entity id of instance <paramref name="index"/>.</summary>
     public string EntityId(int index) => InstanceId.Of(Id, index);
@@ -36,8 +41,9 @@ public static class InstanceId
     }
 }
 
-/// <summary>A built-in provider the lattice should run: its kind (e.g. <c>keyvalue</c>) and configs.</summary>
-public sealed record ProviderSpec(string Id, string Kind, IReadOnlyList<string>? Config = null)
+/// <summary>A built-in provider the lattice should run: its kind (e.g. <c>keyvalue</c>), configs and annotations (see <see cref="ComponentSpec"/>).</summary>
+public sealed record ProviderSpec(string Id, string Kind, IReadOnlyList<string>? Config = null, IReadOnlyDictionary<string, string>? Annotations = null)
 {
     public IReadOnlyList<string> ConfigNames => Config ?? [];
+    public IReadOnlyDictionary<string, string> Notes => Annotations ?? new Dictionary<string, string>();
 }

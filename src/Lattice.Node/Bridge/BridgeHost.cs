@@ -98,22 +98,35 @@ internal sealed class BridgeHost(LatticeNode node, NatsSettings nats, ProviderCa
         return new PingHost(HostId, FriendlyName, Labels.Current, Lattice, NatsUrl, NatsUrl, HostFacts.Uptime(uptime), (ulong)Math.Max(0, uptime.TotalSeconds), Version);
     }
 
-    /// <summary>What runs on this host: its component instances (grouped by component) and its providers.</summary>
+    /// <summary>
+    /// What runs on this host: for a component scaled through the bridge, this host's share of it
+    /// (BridgeNotes; what wasmCloud asked this host for), else its instances here; and its providers.
+    /// </summary>
     public async Task<HostInventory> InventoryAsync(CancellationToken cancellationToken)
     {
         var runtime = await node.RuntimeAsync(cancellationToken);
         var instances = await runtime.InventoryAsync(cancellationToken);
         var providers = await runtime.ProvidersAsync(cancellationToken);
         var state = await runtime.Client.GetStateAsync(cancellationToken);
-        var components = instances.GroupBy(i => i.ComponentId).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new ComponentDescription(g.Key,
-                state.Components.TryGetValue(g.Key, out var spec) ? Refs.ComponentRef(spec) : "",
-                null, Refs.ComponentAnnotations(g.Key), 0, (uint)g.Count(), null))
+        var here = instances.GroupBy(i => i.ComponentId).ToDictionary(g => g.Key, g => g.Count());
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (id, spec) in state.Components)
+        {
+            var shares = BridgeNotes.Shares(spec.Notes);
+            var count = shares.IsEmpty ? here.GetValueOrDefault(id) : shares.GetValueOrDefault(HostId);
+            if (count > 0) counts[id] = count;
+        }
+        // Instances of a component the state no longer holds (stopping right now) still show, under no reference.
+        foreach (var (id, count) in here.Where(h => !state.Components.ContainsKey(h.Key))) counts[id] = count;
+        var components = counts
+            .Select(c => state.Components.TryGetValue(c.Key, out var spec)
+                ? new ComponentDescription(c.Key, Refs.ComponentRef(spec), null, Refs.ComponentAnnotations(spec), 0, (uint)c.Value, null)
+                : new ComponentDescription(c.Key, "", null, Refs.ComponentAnnotations(c.Key), 0, (uint)c.Value, null))
             .ToList();
         var providerList = providers
             .Select(p => new ProviderDescription(p.ProviderId,
                 state.Providers.TryGetValue(p.ProviderId, out var spec) ? Refs.ProviderRef(spec) : ArtifactRefs.ForKind(p.Kind),
-                null, 0, Refs.ProviderAnnotations(p.ProviderId)))
+                null, 0, spec is null ? Refs.ProviderAnnotations(p.ProviderId) : Refs.ProviderAnnotations(spec)))
             .ToList();
         var uptime = Uptime;
         return new HostInventory(components, providerList, HostId, FriendlyName, Labels.Current, Version, HostFacts.Uptime(uptime), (ulong)Math.Max(0, uptime.TotalSeconds));

@@ -2,9 +2,11 @@
 // runtime keeps only what it needs to run them (an artifact's sha256, a provider kind), but wash
 // matches events and inventories by the reference it sent, and wadm reads annotations back. The
 // bridge that handles a request records them; the others learn them from the component_scaled and
-// provider_started events it publishes. For anything started another way the inventory shows
-// sha256:<hex> or wasmcloud+builtin://KIND. Kept in memory: a bridge that starts later shows those
-// forms until the component is scaled again.
+// provider_started events it publishes. The bridge also persists them in the spec's annotations
+// (BridgeNotes), which every host reads first; this memory covers what the spec cannot hold (the old
+// reference of instances still running an artifact being updated away from) and specs written before
+// annotations existed. For anything started another way the inventory shows sha256:<hex> or
+// wasmcloud+builtin://KIND.
 using System.Collections.Concurrent;
 using Lattice.Model;
 
@@ -23,13 +25,21 @@ internal sealed class KnownRefs
 
     public void Provider(string id, Entry entry) => _providers.Set(id, entry);
 
-    public string ComponentRef(ComponentSpec spec) => _components.Ref(spec.Id, spec.ArtifactSha256) ?? ArtifactRefs.ForSha(spec.ArtifactSha256);
+    public string ComponentRef(ComponentSpec spec) =>
+        BridgeNotes.Ref(spec.Notes) ?? _components.Ref(spec.Id, spec.ArtifactSha256) ?? ArtifactRefs.ForSha(spec.ArtifactSha256);
 
     public IReadOnlyDictionary<string, string> ComponentAnnotations(string id) => _components.Annotations(id);
 
-    public string ProviderRef(ProviderSpec spec) => _providers.Ref(spec.Id, spec.Kind) ?? ArtifactRefs.ForKind(spec.Kind);
+    /// <summary>The wasmCloud annotations of the spec when the bridge wrote them there, else those it heard of.</summary>
+    public IReadOnlyDictionary<string, string> ComponentAnnotations(ComponentSpec spec) =>
+        BridgeNotes.Ref(spec.Notes) is null ? _components.Annotations(spec.Id) : BridgeNotes.Annotations(spec.Notes);
+
+    public string ProviderRef(ProviderSpec spec) => BridgeNotes.Ref(spec.Notes) ?? _providers.Ref(spec.Id, spec.Kind) ?? ArtifactRefs.ForKind(spec.Kind);
 
     public IReadOnlyDictionary<string, string> ProviderAnnotations(string id) => _providers.Annotations(id);
+
+    public IReadOnlyDictionary<string, string> ProviderAnnotations(ProviderSpec spec) =>
+        BridgeNotes.Ref(spec.Notes) is null ? _providers.Annotations(spec.Id) : BridgeNotes.Annotations(spec.Notes);
 
     /// <summary>
     /// References by (id, what they resolved to), so that while an update rolls out, the instances

@@ -29,7 +29,8 @@ internal sealed class ProviderControl(BridgeHost host)
         host.Background($"starting provider {id}", async () =>
         {
             host.Refs.Provider(id, new KnownRefs.Entry(command.ProviderRef, annotations, kind));
-            host.Claim((await client.SendAsync(new StartProvider(new ProviderSpec(id, kind, command.Config)))).Version);
+            var notes = BridgeNotes.Compose(annotations, command.ProviderRef);
+            host.Claim((await client.SendAsync(new StartProvider(new ProviderSpec(id, kind, command.Config, notes)))).Version);
             await host.PublishAsync(EventData.ProviderStarted(host.HostId, command.ProviderRef, id, annotations));
         }, error => host.PublishAsync(EventData.ProviderStartFailed(command.ProviderRef, id, host.HostId, error)));
         return CtlReply.Done("successfully started provider");
@@ -42,8 +43,8 @@ internal sealed class ProviderControl(BridgeHost host)
         var id = command.Id;
         var client = await host.ClientAsync(cancellationToken);
         var state = await client.GetStateAsync(cancellationToken);
-        if (!state.Providers.ContainsKey(id)) return CtlReply.Error("provider with that ID is not running");
-        var annotations = host.Refs.ProviderAnnotations(id);
+        if (!state.Providers.TryGetValue(id, out var spec)) return CtlReply.Error("provider with that ID is not running");
+        var annotations = host.Refs.ProviderAnnotations(spec);
         var after = await client.SendAsync(new StopProvider(id), cancellationToken);
         host.Claim(after.Version);
         await host.PublishAsync(EventData.ProviderStopped(annotations, host.HostId, id, "stop"));

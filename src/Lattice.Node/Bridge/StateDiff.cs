@@ -24,15 +24,15 @@ internal static class StateDiff
 
         foreach (var (id, spec) in after.Components)
             if (!before.Components.TryGetValue(id, out var old) || !Same(old, spec))
-                events.Add(EventData.ComponentScaled(refs.ComponentAnnotations(id), hostId, refs.ComponentRef(spec), (uint)spec.Instances, id));
+                events.Add(EventData.ComponentScaled(refs.ComponentAnnotations(spec), hostId, refs.ComponentRef(spec), (uint)spec.Instances, id));
         foreach (var (id, old) in before.Components.Where(c => !after.Components.ContainsKey(c.Key)))
-            events.Add(EventData.ComponentScaled(refs.ComponentAnnotations(id), hostId, refs.ComponentRef(old), 0, id));
+            events.Add(EventData.ComponentScaled(refs.ComponentAnnotations(old), hostId, refs.ComponentRef(old), 0, id));
 
         foreach (var (id, spec) in after.Providers)
             if (!before.Providers.TryGetValue(id, out var old) || !Same(old, spec))
-                events.Add(EventData.ProviderStarted(hostId, refs.ProviderRef(spec), id, refs.ProviderAnnotations(id)));
-        foreach (var id in before.Providers.Keys.Where(p => !after.Providers.ContainsKey(p)))
-            events.Add(EventData.ProviderStopped(refs.ProviderAnnotations(id), hostId, id, "stop"));
+                events.Add(EventData.ProviderStarted(hostId, refs.ProviderRef(spec), id, refs.ProviderAnnotations(spec)));
+        foreach (var (id, old) in before.Providers.Where(p => !after.Providers.ContainsKey(p.Key)))
+            events.Add(EventData.ProviderStopped(refs.ProviderAnnotations(old), hostId, id, "stop"));
 
         return events;
     }

@@ -24,6 +24,8 @@ public sealed class LatticeSerializerSpec : IDisposable
         new ComponentScaled("web", 6),
         new ComponentStopped("web"),
         new ProviderStarted(new ProviderSpec("kv", "keyvalue", ["db"])),
+        new ComponentStarted(new ComponentSpec("web", Sha, 1, Annotations: new Dictionary<string, string> { ["lattice.dev/image-ref"] = "file:///w.wasm" })),
+        new ProviderStarted(new ProviderSpec("kv", "keyvalue", [], new Dictionary<string, string> { ["team"] = "a" })),
         new ScaleComponent("web", 2),
         new InvokeJson("web", "add", ["2", "3"], TimeSpan.FromSeconds(3)),
         new InvokeReply("5", null, null),
@@ -63,6 +65,23 @@ public sealed class LatticeSerializerSpec : IDisposable
         var envelope = new LatticeCommandEnvelope(new StopComponent("web"));
         var env = (LatticeCommandEnvelope)serializer.FromBinary(serializer.ToBinary(envelope), serializer.Manifest(envelope));
         Assert.Equal(new StopComponent("web"), env.Command);
+    }
+
+    [Fact]
+    public void Events_journaled_before_specs_had_annotations_still_read()
+    {
+        // What ev.comp-start and ev.prov-start held before the Annotations field: the same keyed maps without it.
+        var options = LatticeSerializer.Options;
+        var component = MessagePack.MessagePackSerializer.Serialize(new { Spec = new { Id = "web", ArtifactSha256 = Sha, Instances = 2, Config = new[] { "db" } } }, options);
+        var provider = MessagePack.MessagePackSerializer.Serialize(new { Spec = new { Id = "kv", Kind = "keyvalue", Config = Array.Empty<string>() } }, options);
+        var serializer = (LatticeSerializer)_system.Serialization.FindSerializerFor(GetLatticeState.Instance);
+
+        var started = (ComponentStarted)serializer.FromBinary(component, "ev.comp-start");
+        Assert.Equal(("web", 2, "db"), (started.Spec.Id, started.Spec.Instances, started.Spec.ConfigNames.Single()));
+        Assert.Empty(started.Spec.Notes);
+        var provided = (ProviderStarted)serializer.FromBinary(provider, "ev.prov-start");
+        Assert.Equal(("kv", "keyvalue"), (provided.Spec.Id, provided.Spec.Kind));
+        Assert.Empty(provided.Spec.Notes);
     }
 
     [Fact]

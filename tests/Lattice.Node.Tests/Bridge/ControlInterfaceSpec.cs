@@ -119,24 +119,41 @@ public sealed class ControlInterfaceSpec(BridgeHosts hosts) : IClassFixture<Brid
         Assert.Null(listed["limits"]);
         Assert.Equal("spec", (string?)listed["annotations"]!["owner"]);
 
+        // Counts are per host, as on wasmCloud: the lattice runs the sum, each host lists its own share.
         Replied(await bus.RequestAsync($"component.scale.{Host2}", Json(new { component_ref = bench, component_id = id, count = 2 })), true, "");
         var scaled = await bus.EventAsync("component_scaled", d => (string?)d["component_id"] == id && (int)d["max_instances"]! == 2);
         Assert.Equal(Host2, (string?)scaled["host_id"]);
-        Assert.Equal(2, (int)Ops.Json(hosts.Hosts[0], "get", "components").AsArray().Single(c => (string?)c!["id"] == id)!["instances"]!);
+        Assert.Equal(3, (int)Ops.Json(hosts.Hosts[0], "get", "components").AsArray().Single(c => (string?)c!["id"] == id)!["instances"]!);
+        Assert.Equal(1, await SharedAsync(bus, Host1, id));
+        Assert.Equal(2, await SharedAsync(bus, Host2, id));
+        Replied(await bus.RequestAsync($"component.scale.{Host2}", Json(new { component_ref = bench, component_id = id, count = 2 })), true, "");
+        await bus.EventAsync("component_scaled", d => (string?)d["component_id"] == id && (int)d["max_instances"]! == 2, skip: 1);
+        Assert.Equal(3, (int)Ops.Json(hosts.Hosts[0], "get", "components").AsArray().Single(c => (string?)c!["id"] == id)!["instances"]!);
 
         var recursion = FileRef("wat/recursion.wasm");
         Replied(await bus.RequestAsync($"component.update.{Host1}", Json(new { component_id = id, new_component_ref = recursion, host_id = Host1 })),
             true, $"component {id} updating from {bench} to {recursion}");
-        await bus.EventAsync("component_scaled", d => (string?)d["component_id"] == id && (string?)d["image_ref"] == recursion && (int)d["max_instances"]! == 2);
+        await bus.EventAsync("component_scaled", d => (string?)d["component_id"] == id && (string?)d["image_ref"] == recursion && (int)d["max_instances"]! == 1);
         await bus.EventAsync("component_scaled", d => (string?)d["component_id"] == id && (string?)d["image_ref"] == bench && (int)d["max_instances"]! == 0);
         Replied(await bus.RequestAsync($"component.update.{Host1}", Json(new { component_id = id, new_component_ref = recursion })),
             true, $"component {id} already updated to {recursion}");
+        Assert.Equal(2, await SharedAsync(bus, Host2, id));
 
+        // A host scaled to 0 gives up its share; the component stops with the last one.
         Replied(await bus.RequestAsync($"component.scale.{Host1}", Json(new { component_ref = recursion, component_id = id, count = 0 })), true, "");
         var stopped = await bus.EventAsync("component_scaled", d => (string?)d["component_id"] == id && (int)d["max_instances"]! == 0 && (string?)d["image_ref"] == recursion);
         Assert.Equal(Host1, (string?)stopped["host_id"]);
+        Assert.Equal(2, (int)Ops.Json(hosts.Hosts[0], "get", "components").AsArray().Single(c => (string?)c!["id"] == id)!["instances"]!);
+        Assert.Equal(0, await SharedAsync(bus, Host1, id));
+        Replied(await bus.RequestAsync($"component.scale.{Host2}", Json(new { component_ref = recursion, component_id = id, count = 0 })), true, "");
+        await bus.EventAsync("component_scaled", d => (string?)d["component_id"] == id && (int)d["max_instances"]! == 0 && (string?)d["host_id"] == Host2);
         Assert.DoesNotContain(Ops.Json(hosts.Hosts[0], "get", "components").AsArray(), c => (string?)c!["id"] == id);
     }
+
+    /// <summary>The instances <paramref name="host"/>'s inventory lists for <paramref name="id"/> (0: not listed).</summary>
+    private static async Task<int> SharedAsync(Wasmbus bus, string host, string id) =>
+        Response(await bus.RequestAsync($"host.get.{host}"))["components"]!.AsArray()
+            .Where(c => (string?)c!["id"] == id).Select(c => (int)c!["max_instances"]!).SingleOrDefault();
 
     /// <summary>The component as the inventory of the host it runs on lists it (instances start, and the reference reaches every bridge, a moment after the scale).</summary>
     private async Task<JsonObject> ListedAsync(Wasmbus bus, string id, string imageRef)

@@ -71,13 +71,16 @@ internal sealed class Wasmbus : IAsyncDisposable
         return replies;
     }
 
-    /// <summary>The data of the first event of type <c>com.wasmcloud.lattice.{name}</c> whose data <paramref name="match"/> accepts; fails after 20 s.</summary>
-    public async Task<JsonObject> EventAsync(string name, Func<JsonObject, bool>? match = null)
+    /// <summary>
+    /// The data of the first event of type <c>com.wasmcloud.lattice.{name}</c> whose data <paramref name="match"/> accepts
+    /// (after <paramref name="skip"/> such events); fails after 20 s.
+    /// </summary>
+    public async Task<JsonObject> EventAsync(string name, Func<JsonObject, bool>? match = null, int skip = 0)
     {
         var deadline = DateTime.UtcNow + EventWait;
         while (true)
         {
-            var found = Find(name, match).FirstOrDefault();
+            var found = Find(name, match).Skip(skip).FirstOrDefault();
             if (found is not null) return (JsonObject)found["data"]!;
             if (DateTime.UtcNow > deadline)
                 Assert.Fail($"no {name} event within {EventWait.TotalSeconds} s; events seen:\n{string.Join("\n", _events.Select(e => e.ToJsonString()))}");
