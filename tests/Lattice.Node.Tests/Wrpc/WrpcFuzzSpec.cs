@@ -18,7 +18,7 @@ namespace Lattice.Node.Tests.Wrpc;
 /// </summary>
 public sealed class WrpcFuzzSpec(NatsFixture fixture, ITestOutputHelper output) : IClassFixture<NatsFixture>
 {
-    private const int Invocations = 4000;
+    private const int Invocations = 25_000; // about 100k frames
     private const int Parallel = 48;
     private const string Prefix = "default.fuzzed";
 
@@ -65,7 +65,7 @@ public sealed class WrpcFuzzSpec(NatsFixture fixture, ITestOutputHelper output) 
 
         var summary = string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}={o.Value}"));
         output.WriteLine($"{frames} frames: {summary}");
-        Assert.True(frames >= 10_000, $"only {frames} frames were sent ({summary})");
+        Assert.True(frames >= 100_000, $"only {frames} frames were sent ({summary})");
         Assert.True(outcomes.GetValueOrDefault("results") > Invocations / 20, summary);
         Assert.True(outcomes.GetValueOrDefault("results (unmutated)") > Invocations / 20, summary);
         Assert.True(outcomes.GetValueOrDefault("error") > Invocations / 4, summary);
