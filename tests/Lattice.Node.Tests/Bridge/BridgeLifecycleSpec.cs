@@ -3,13 +3,16 @@ using System.Text.Json.Nodes;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using Lattice.Node.Bridge.Wrpc;
+using Lattice.Wit;
 
 namespace Lattice.Node.Tests.Bridge;
 
 /// <summary>
-/// One host's life on NATS: it announces itself, keeps serving calls while the NATS server is down,
-/// reconnects (answering ping again within 5 s of the server's return), announces itself again
-/// with a heartbeat, and stops on `host.stop` with host_stopped.
+/// One host's life on NATS: it announces itself, keeps serving calls while the NATS server is down
+/// (wRPC calls in flight when it goes end with an error, not a hang), reconnects (answering ping and
+/// serving wRPC again within 5 s of the server's return), announces itself again with a heartbeat,
+/// and stops on `host.stop` with host_stopped.
 /// </summary>
 [Collection(HostsCollection.Name)]
 public sealed class BridgeLifecycleSpec(NatsOnly fixture) : IClassFixture<NatsOnly>
@@ -37,9 +40,16 @@ public sealed class BridgeLifecycleSpec(NatsOnly fixture) : IClassFixture<NatsOn
         CliAssert.Printed("5", Ops.Eventually(host, r => r.ExitCode == 0, "call", "life-bench", "add", "2", "3"));
         await bus.DisposeAsync();
 
+        // wRPC traffic while the server goes away: every call ends (results or an error), none hangs.
+        using var stopTraffic = new CancellationTokenSource();
+        var traffic = WrpcTrafficAsync(nats.Url, stopTraffic.Token);
+        await Task.Delay(300);
         nats.Kill();
         CliAssert.Printed("7", Ops.Run(host, "call", "life-bench", "add", "3", "4"));
         Assert.Contains(Ops.Json(host, "get", "components").AsArray(), c => (string?)c!["id"] == "life-bench");
+        await stopTraffic.CancelAsync();
+        var (ok, failed) = await traffic.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(ok > 0, $"no wRPC call succeeded before the NATS server went away ({failed} failed)");
 
         nats.Start();
         var back = DateTime.UtcNow;
@@ -48,6 +58,18 @@ public sealed class BridgeLifecycleSpec(NatsOnly fixture) : IClassFixture<NatsOn
         {
             while ((await bus.GatherAsync("host.ping", null, 1, TimeSpan.FromMilliseconds(500))).Count == 0)
                 Assert.True(DateTime.UtcNow - back < TimeSpan.FromSeconds(5), $"no ping answer within 5 s of the NATS server's return\n{fixture.Output}");
+            await using (var rpc = await WrpcAsync(nats.Url))
+            {
+                while (true)
+                {
+                    try
+                    {
+                        Assert.Equal(42u, (await rpc.Client.InvokeAsync(Prefix, Add, [WitValue.U32(40), WitValue.U32(2)])).Single().AsU32());
+                        break;
+                    }
+                    catch (WrpcException) when (DateTime.UtcNow - back < TimeSpan.FromSeconds(5)) { await Task.Delay(100); }
+                }
+            }
 
             var heartbeat = await RecordedAsync(nats.Url, "host_heartbeat", since: back);
             Assert.Equal(id, (string?)heartbeat["source"]);
@@ -66,6 +88,46 @@ public sealed class BridgeLifecycleSpec(NatsOnly fixture) : IClassFixture<NatsOn
             Assert.True(host.WaitForExit(TimeSpan.FromSeconds(60)), fixture.Output);
             Assert.Equal(0, host.ExitCode);
         }
+    }
+
+    private const string Prefix = "default.life-bench";
+    private static readonly WrpcFunction Add = new("", "add", [WitType.U32, WitType.U32], [WitType.U32]);
+
+    private sealed record Rpc(NatsConnection Connection, WrpcClient Client) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
+
+    private static async Task<Rpc> WrpcAsync(string url)
+    {
+        var connection = new NatsConnection(new NatsOpts { Url = url, Name = "life-wrpc" });
+        await connection.ConnectAsync();
+        return new Rpc(connection, new WrpcClient(connection, new WrpcClientOptions { Timeout = TimeSpan.FromSeconds(3) }));
+    }
+
+    /// <summary>Calls add over wRPC back to back until stopped; counts the calls that answered right and those that failed.</summary>
+    private static async Task<(int Ok, int Failed)> WrpcTrafficAsync(string url, CancellationToken stop)
+    {
+        await using var rpc = await WrpcAsync(url);
+        var (ok, failed) = (0, 0);
+        for (var i = 0u; !stop.IsCancellationRequested; i++)
+        {
+            try
+            {
+                Assert.Equal(i + 1, (await rpc.Client.InvokeAsync(Prefix, Add, [WitValue.U32(i), WitValue.U32(1)])).Single().AsU32());
+                ok++;
+            }
+            catch (Exception e) when (e is WrpcException or NatsException or OperationCanceledException)
+            {
+                failed++;
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }
+        return (ok, failed);
     }
 
     /// <summary>
