@@ -1,6 +1,7 @@
 // Starts the lattice on one host's actor system: journal warm-up, this host's view and router, the
 // component shard region (instances), and the lattice-state singleton (desired state).
 using Akka.Actor;
+using Lattice.Model;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Persistence;
@@ -27,6 +28,9 @@ public sealed class LatticeRuntime : IDisposable
     public ActorSystem System { get; }
 
     public LatticeClient Client { get; }
+
+    /// <summary>This host's copy of the desired state as of the last change it heard of (no round trip).</summary>
+    public LatticeState CurrentState => _host.CurrentState;
 
     /// <summary>The component shard region of this host.</summary>
     public IActorRef Region { get; }

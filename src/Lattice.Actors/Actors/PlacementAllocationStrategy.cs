@@ -3,11 +3,14 @@
 // Instance shards are named `component#n` (see InstanceMessageExtractor), so the coordinator knows
 // which component a new shard belongs to. A shard goes to the region, among the hosts whose labels
 // satisfy the component's placement labels (`--label zone=a` becomes the cluster role "zone=a"),
-// that holds the fewest shards: instances of one component spread over the eligible hosts. When no
+// that holds the fewest shards: instances of one component spread over the eligible hosts. A host's
+// labels can change while it runs (`lattice label`, wasmCloud's label.put): the changes live in the
+// lattice state (LatticeState.HostLabels) and are applied on top of its roles. When no
 // host is eligible the shard still goes somewhere (least loaded), with a warning, rather than
 // leaving calls unanswerable; once an eligible host is there, the next rebalance round moves it.
 // Otherwise no rebalancing for load: moving a running instance costs a store rebuild, so shards
-// move only when their host leaves or dies, or when they sit on a host their labels exclude.
+// move only when their host leaves or dies, or when they sit on a host their labels exclude (also
+// after that host's labels changed).
 //
 // The placement is read from this host's view of the lattice state, which can be behind: the state
 // actor starts a new component's instances before its change reaches the views, so the first shards
@@ -64,7 +67,9 @@ internal sealed class PlacementAllocationStrategy(ActorSystem system, Func<Latti
         var cluster = Cluster.Get(system);
         var address = region.Path.Address.HasGlobalScope ? region.Path.Address : cluster.SelfAddress;
         var member = cluster.State.Members.FirstOrDefault(m => m.Address == address);
-        return member is not null && labels.All(kv => member.Roles.Contains($"{kv.Key}={kv.Value}"));
+        if (member is null) return false;
+        var hostLabels = state().LabelsOf(member.Address.ToString(), member.Roles);
+        return labels.All(kv => hostLabels.TryGetValue(kv.Key, out var v) && v == kv.Value);
     }
 
     /// <summary>The component's labels by this host's view, or null when the view does not know the component (yet).</summary>

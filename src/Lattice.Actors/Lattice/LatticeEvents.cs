@@ -12,6 +12,7 @@ public sealed record ComponentScaled(string ComponentId, int Instances) : Lattic
 public sealed record ComponentStopped(string ComponentId) : LatticeEvent;
 public sealed record ProviderStarted(ProviderSpec Spec) : LatticeEvent;
 public sealed record ProviderStopped(string ProviderId) : LatticeEvent;
+public sealed record HostLabeled(string Host, string Key, string? Value) : LatticeEvent;
 
 /// <summary>A request to change the desired state; <see cref="LatticeState.Decide"/> turns it into events or an error.</summary>
 public abstract record LatticeCommand;
@@ -25,3 +26,6 @@ public sealed record ScaleComponent(string ComponentId, int Instances) : Lattice
 public sealed record StopComponent(string ComponentId) : LatticeCommand;
 public sealed record StartProvider(ProviderSpec Spec) : LatticeCommand;
 public sealed record StopProvider(string ProviderId) : LatticeCommand;
+
+/// <summary>Sets (or, with a null value, removes) one label of the host whose cluster address is <paramref name="Host"/>.</summary>
+public sealed record LabelHost(string Host, string Key, string? Value) : LatticeCommand;

@@ -18,6 +18,13 @@ public sealed record LatticeState(
 {
     public const int MaxInstances = 1000;
 
+    /// <summary>Label changes per host, by cluster address (see <see cref="HostLabelChanges"/>).</summary>
+    public ImmutableDictionary<string, HostLabelChanges> HostLabels { get; init; } = ImmutableDictionary<string, HostLabelChanges>.Empty;
+
+    /// <summary>The labels of the host at <paramref name="address"/> whose start-up labels are <paramref name="roles"/>.</summary>
+    public IReadOnlyDictionary<string, string> LabelsOf(string address, IEnumerable<string> roles) =>
+        HostLabels.GetValueOrDefault(address, HostLabelChanges.None).Apply(roles);
+
     public static readonly LatticeState Empty = new([], ImmutableDictionary<string, NamedConfig>.Empty,
         ImmutableDictionary<string, ComponentSpec>.Empty, ImmutableDictionary<string, ProviderSpec>.Empty, 0);
 
@@ -56,6 +63,10 @@ public sealed record LatticeState(
                 return ([new ProviderStarted(p)], null);
             case StopProvider s:
                 return Providers.ContainsKey(s.ProviderId) ? ([new ProviderStopped(s.ProviderId)], null) : ([], $"no provider '{s.ProviderId}'");
+            case LabelHost l:
+                if (string.IsNullOrWhiteSpace(l.Host)) return ([], "a label needs the address of the host it is for");
+                if (HostLabelChanges.Invalid(l.Key, l.Value) is { } labelError) return ([], labelError);
+                return ([new HostLabeled(l.Host, l.Key, l.Value)], null);
             default:
                 return ([], $"unknown command {command.GetType().Name}");
         }
@@ -72,6 +83,7 @@ public sealed record LatticeState(
         ComponentStopped s => this with { Components = Components.Remove(s.ComponentId) },
         ProviderStarted { Spec: var p } => this with { Providers = Providers.SetItem(p.Id, p) },
         ProviderStopped p => this with { Providers = Providers.Remove(p.ProviderId) },
+        HostLabeled l => this with { HostLabels = HostLabels.SetItem(l.Host, HostLabels.GetValueOrDefault(l.Host, HostLabelChanges.None).With(l.Key, l.Value)) },
         _ => throw new ArgumentOutOfRangeException(nameof(e), $"unknown event {e.GetType().Name}"),
     }) with { Version = Version + 1 };
 

@@ -43,6 +43,7 @@ public sealed class LatticeSerializer(ExtendedActorSystem system) : SerializerWi
         ("i.announce", typeof(InstanceAnnounce)), ("i.announce-req", typeof(AnnounceRequest)), ("i.ensure", typeof(EnsureInstance)), ("i.retire", typeof(RetireInstance)),
         ("p.request", typeof(ProviderRequest)), ("p.result", typeof(ProviderResult)),
         ("p.invoke", typeof(ProviderInvoke)), ("p.ensure", typeof(EnsureProvider)), ("p.retire", typeof(RetireProvider)),
+        ("ev.host-label", typeof(HostLabeled)), ("cmd.host-label", typeof(LabelHost)),
     ];
 
     private static readonly Dictionary<Type, string> TagOf = Table.ToDictionary(t => t.Type, t => t.Tag);

@@ -28,8 +28,10 @@ internal static class AdminApi
 
     private static void MapCluster(RouteGroupBuilder v1)
     {
-        v1.MapGet("/cluster", (ActorSystem system) => ClusterOps.Show(system));
-        v1.MapGet("/cluster/self", (ActorSystem system) => ClusterOps.Self(system));
+        v1.MapGet("/cluster", (ActorSystem system, LatticeNode node) => ClusterOps.Show(system, node.Runtime?.CurrentState));
+        v1.MapGet("/cluster/self", (ActorSystem system, LatticeNode node) => ClusterOps.Self(system, node.Runtime?.CurrentState));
+        v1.MapPost("/cluster/labels", async (ActorSystem system, LatticeNode node, LabelBody body, CancellationToken ct) =>
+            await ClusterOps.LabelAsync(system, await node.ClientAsync(ct), body, ct));
         v1.MapGet("/cluster/leader", (ActorSystem system) => ClusterOps.Leader(system));
         v1.MapPost("/cluster/leave", (ActorSystem system, AddressBody? body) => new AddressBody(ClusterOps.Leave(system, body?.Address)));
         v1.MapPost("/cluster/down-unreachable", (ActorSystem system) => new DownedInfo(ClusterOps.DownUnreachable(system)));

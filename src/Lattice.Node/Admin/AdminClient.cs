@@ -30,6 +30,7 @@ internal sealed class AdminClient : IDisposable
 
     public Task<ClusterInfo> ClusterAsync(CancellationToken ct) => GetAsync<ClusterInfo>("v1/cluster", ct);
     public Task<MemberInfo> SelfAsync(CancellationToken ct) => GetAsync<MemberInfo>("v1/cluster/self", ct);
+    public Task<MemberInfo> LabelAsync(LabelBody body, CancellationToken ct) => SendAsync<MemberInfo>(HttpMethod.Post, "v1/cluster/labels", body, ct);
     public Task<LeaderInfo> LeaderAsync(CancellationToken ct) => GetAsync<LeaderInfo>("v1/cluster/leader", ct);
     public Task<AddressBody> LeaveAsync(string? address, CancellationToken ct) => SendAsync<AddressBody>(HttpMethod.Post, "v1/cluster/leave", new AddressBody(address), ct);
     public Task<DownedInfo> DownUnreachableAsync(CancellationToken ct) => SendAsync<DownedInfo>(HttpMethod.Post, "v1/cluster/down-unreachable", null, ct);

@@ -19,8 +19,13 @@ internal static class AdminJson
 /// <summary>Every failed request answers with this body; <see cref="Kind"/> is a call failure kind when there is one.</summary>
 internal sealed record ErrorBody(string Error, string? Kind = null);
 
+/// <summary>A member; <see cref="Labels"/> are its start-up labels with the lattice's label changes applied.</summary>
 internal sealed record MemberInfo(
-    string Address, string Status, bool Reachable, IReadOnlyList<string> Roles, bool IsLeader, bool IsSelf, string AppVersion);
+    string Address, string Status, bool Reachable, IReadOnlyList<string> Roles, bool IsLeader, bool IsSelf, string AppVersion,
+    IReadOnlyDictionary<string, string>? Labels = null);
+
+/// <summary>`lattice label`: labels to set and keys to remove on one member (this host when no address).</summary>
+internal sealed record LabelBody(string? Address, IReadOnlyDictionary<string, string>? Set, IReadOnlyList<string>? Remove);
 
 /// <summary>`cluster show`: every member as this host sees it.</summary>
 internal sealed record ClusterInfo(string Self, string? Leader, IReadOnlyList<MemberInfo> Members);

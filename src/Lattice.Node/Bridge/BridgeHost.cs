@@ -21,7 +21,7 @@ internal sealed class BridgeHost(LatticeNode node, NatsSettings nats, ProviderCa
 
     public string NatsUrl { get; } = nats.PublicUrl;
 
-    public HostLabels Labels { get; } = new(node.Identity.Labels);
+    public HostLabels Labels { get; } = new(node.Identity.Labels, () => node.Runtime);
 
     public KnownRefs Refs { get; } = new();
 

@@ -23,19 +23,19 @@ internal sealed class HostControl(BridgeHost host)
         return CtlReply.Done("successfully handled stop host");
     }
 
-    public async Task<CtlReply> PutLabelAsync(string hostId, ReadOnlyMemory<byte> payload)
+    public async Task<CtlReply> PutLabelAsync(string hostId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var label = CtlJson.Parse<HostLabel>(payload, "put label request");
-        host.Labels.Put(label.Key, label.Value);
-        await host.PublishAsync(EventData.LabelsChanged(hostId, host.Labels.Current));
+        var labels = await host.Labels.PutAsync(label.Key, label.Value, cancellationToken);
+        await host.PublishAsync(EventData.LabelsChanged(hostId, labels));
         return CtlReply.Done("successfully put label");
     }
 
-    public async Task<CtlReply> DeleteLabelAsync(string hostId, ReadOnlyMemory<byte> payload)
+    public async Task<CtlReply> DeleteLabelAsync(string hostId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var label = CtlJson.Parse<HostLabelIdentifier>(payload, "delete label request");
-        if (!host.Labels.Delete(label.Key)) return CtlReply.Done("successfully deleted label (no such label)");
-        await host.PublishAsync(EventData.LabelsChanged(hostId, host.Labels.Current));
+        if (await host.Labels.DeleteAsync(label.Key, cancellationToken) is not { } labels) return CtlReply.Done("successfully deleted label (no such label)");
+        await host.PublishAsync(EventData.LabelsChanged(hostId, labels));
         return CtlReply.Done("successfully deleted label");
     }
 

@@ -21,6 +21,7 @@ internal static class LatticeCli
         latticeCall ? LatticeCallCommand.Create() : CallCommand.Create(),
         RunCommand.Create(),
         ClusterCommand.Create(),
+        LabelCommand.Create(),
         ShardingCommand.Create(),
         GetCommand.Create(),
         ComponentCommand.Create(),

@@ -27,6 +27,9 @@ public sealed class LatticeSerializerSpec : IDisposable
         new ComponentStarted(new ComponentSpec("web", Sha, 1, Annotations: new Dictionary<string, string> { ["lattice.dev/image-ref"] = "file:///w.wasm" })),
         new ProviderStarted(new ProviderSpec("kv", "keyvalue", [], new Dictionary<string, string> { ["team"] = "a" })),
         new ScaleComponent("web", 2),
+        new HostLabeled("akka.tcp://default@127.0.0.1:4100", "zone", "b"),
+        new HostLabeled("akka.tcp://default@127.0.0.1:4100", "zone", null),
+        new LabelHost("akka.tcp://default@127.0.0.1:4100", "gpu", "yes"),
         new InvokeJson("web", "add", ["2", "3"], TimeSpan.FromSeconds(3)),
         new InvokeReply("5", null, null),
         InvokeReply.Fail(CallFailureKind.Overloaded, "busy"),
@@ -54,13 +57,16 @@ public sealed class LatticeSerializerSpec : IDisposable
         var state = LatticeState.Empty
             .Apply(new ConfigPut(new NamedConfig("db", new Dictionary<string, string> { ["k"] = "v" })))
             .Apply(new ComponentStarted(new ComponentSpec("web", Sha, 2, ["db"])))
-            .Apply(new LinkPut(new LinkDefinition("web", "kv", "wasi", "keyvalue", ["store"])));
+            .Apply(new LinkPut(new LinkDefinition("web", "kv", "wasi", "keyvalue", ["store"])))
+            .Apply(new HostLabeled("akka.tcp://default@127.0.0.1:4100", "zone", "b"))
+            .Apply(new HostLabeled("akka.tcp://default@127.0.0.1:4100", "tier", null));
         var serializer = (LatticeSerializer)_system.Serialization.FindSerializerFor(new StateReply(state));
         var back = (StateReply)serializer.FromBinary(serializer.ToBinary(new StateReply(state)), serializer.Manifest(new StateReply(state)));
         Assert.Equal(state.Version, back.State.Version);
         Assert.Equal(2, back.State.Components["web"].Instances);
         Assert.Equal("v", back.State.Configs["db"].Values["k"]);
         Assert.Equal("kv", back.State.Resolve("web", WitInterfaceName.Parse("wasi:keyvalue/store"))!.Target);
+        Assert.Equal(new Dictionary<string, string> { ["zone"] = "b" }, back.State.LabelsOf("akka.tcp://default@127.0.0.1:4100", ["zone=a", "tier=web"]));
 
         var envelope = new LatticeCommandEnvelope(new StopComponent("web"));
         var env = (LatticeCommandEnvelope)serializer.FromBinary(serializer.ToBinary(envelope), serializer.Manifest(envelope));

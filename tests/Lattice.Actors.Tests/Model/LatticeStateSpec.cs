@@ -105,6 +105,32 @@ public class LatticeStateSpec
         Assert.Equal(2, Run(s, new DeleteConfig("a")).Version);
     }
 
+    [Fact]
+    public void Host_labels_change_on_top_of_the_start_up_labels()
+    {
+        const string host = "akka.tcp://default@127.0.0.1:4100";
+        string[] roles = ["host", "zone=a", "tier=web"];
+        Assert.Equal(new Dictionary<string, string> { ["tier"] = "web", ["zone"] = "a" }, LatticeState.Empty.LabelsOf(host, roles));
+
+        var s = Run(LatticeState.Empty, new LabelHost(host, "zone", "b"));
+        s = Run(s, new LabelHost(host, "gpu", "yes"));
+        s = Run(s, new LabelHost(host, "tier", null));
+        Assert.Equal(new Dictionary<string, string> { ["gpu"] = "yes", ["zone"] = "b" }, s.LabelsOf(host, roles));
+        // Set again after a removal, and another host untouched.
+        s = Run(s, new LabelHost(host, "tier", "db"));
+        Assert.Equal("db", s.LabelsOf(host, roles)["tier"]);
+        Assert.Equal("a", s.LabelsOf("akka.tcp://default@127.0.0.1:4101", roles)["zone"]);
+        Assert.Equal(4, s.Version);
+    }
+
+    [Theory]
+    [InlineData("", "v")]
+    [InlineData("zone=a", "v")]
+    [InlineData("has space", "v")]
+    [InlineData("k", "a,b")]
+    public void Malformed_labels_are_refused(string key, string value) =>
+        Assert.Contains("label", Refused(LatticeState.Empty, new LabelHost("akka.tcp://default@127.0.0.1:4100", key, value)));
+
     [Theory]
     [InlineData("wasi:keyvalue/store@0.2.0-draft", "wasi", "keyvalue", "store", "0.2.0-draft")]
     [InlineData("test:numbers/test", "test", "numbers", "test", null)]

@@ -277,6 +277,9 @@ public sealed class ControlInterfaceSpec(BridgeHosts hosts) : IClassFixture<Brid
         Assert.Equal("b", (string?)changed["labels"]!["zone"]);
         var pings = await bus.GatherAsync("host.ping", null, 2, GatherWait);
         Assert.Equal("gold", (string?)pings.Single(p => (string?)p["response"]!["id"] == Host2)["response"]!["labels"]!["ctl-tier"]);
+        // The label is the lattice's: every host (and placement) sees it on that member.
+        var members = Ops.Json(hosts.Hosts[0], "cluster", "show")["members"]!.AsArray();
+        Assert.Equal("gold", (string?)members.Single(m => (string?)m!["address"] == hosts.Hosts[1].Address)!["labels"]!["ctl-tier"]);
 
         Replied(await bus.RequestAsync($"label.put.{Host2}", Json(new { key = "HostCore.os", value = "plan9" })), false, "hostcore.* labels cannot be set dynamically");
 

@@ -128,18 +128,15 @@ public sealed class ControlRequestSpec : IDisposable
         Assert.Equal("""{"success":true,"message":"","response":[]}""", await Ask("claims.get"));
 
     [Fact]
-    public async Task Labels_change_with_labels_changed_but_hostcore_labels_do_not()
+    public async Task Labels_cannot_change_before_the_runtime_is_up_and_hostcore_labels_never()
     {
-        Assert.Equal("""{"success":true,"message":"successfully put label"}""", await Ask($"label.put.{_host.HostId}", """{"key":"tier","value":"gold"}"""));
-        var e = Assert.Single(_published);
-        Assert.Equal("labels_changed", e.Name);
-        Assert.Equal("gold", (string?)e.Data["labels"]!["tier"]);
-        Assert.Equal("a", (string?)e.Data["labels"]!["zone"]);
+        // Labels live in the lattice state (ControlInterfaceSpec changes them on running hosts).
+        Assert.Equal("""{"success":false,"message":"this host's lattice runtime is still starting"}""", await Ask($"label.put.{_host.HostId}", """{"key":"tier","value":"gold"}"""));
         Assert.Equal("""{"success":false,"message":"hostcore.* labels cannot be set dynamically"}""", await Ask($"label.put.{_host.HostId}", """{"key":"hostcore.arch","value":"z80"}"""));
-        Assert.Equal("""{"success":true,"message":"successfully deleted label"}""", await Ask($"label.del.{_host.HostId}", """{"key":"tier"}"""));
+        Assert.Equal("""{"success":false,"message":"'a b' is not a label key (no '=', ',' or whitespace)"}""", await Ask($"label.put.{_host.HostId}", """{"key":"a b","value":"x"}"""));
         Assert.Equal("""{"success":true,"message":"successfully deleted label (no such label)"}""", await Ask($"label.del.{_host.HostId}", """{"key":"tier"}"""));
-        Assert.Equal(2, _published.Count);
-        Assert.Null(_published[1].Data["labels"]!["tier"]);
+        Assert.Empty(_published);
+        Assert.Equal("a", _host.Labels.Current["zone"]);
     }
 
     [Fact]

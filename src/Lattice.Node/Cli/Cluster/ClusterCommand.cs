@@ -8,7 +8,7 @@ namespace Lattice.Node.Cli.Cluster;
 
 internal static class ClusterCommand
 {
-    private static readonly string[] MemberColumns = ["ADDRESS", "STATUS", "REACHABLE", "ROLES", "LEADER", "SELF"];
+    private static readonly string[] MemberColumns = ["ADDRESS", "STATUS", "REACHABLE", "LABELS", "LEADER", "SELF"];
 
     public static Command Create()
     {
@@ -23,7 +23,7 @@ internal static class ClusterCommand
 
     private static Command Show(OpsOptions ops)
     {
-        var command = new Command("show", "Every member of the cluster: address, status, reachability, roles");
+        var command = new Command("show", "Every member of the cluster: address, status, reachability, labels");
         OpsAction.Set(command, ops, async (parse, client, ct) =>
         {
             var cluster = await client.ClusterAsync(ct);
@@ -96,5 +96,5 @@ internal static class ClusterCommand
     }
 
     private static IEnumerable<string> MemberRow(MemberInfo m) =>
-        [m.Address, m.Status, m.Reachable ? "yes" : "UNREACHABLE", string.Join(",", m.Roles), m.IsLeader ? "*" : "", m.IsSelf ? "*" : ""];
+        [m.Address, m.Status, m.Reachable ? "yes" : "UNREACHABLE", LabelCommand.Show(m.Labels), m.IsLeader ? "*" : "", m.IsSelf ? "*" : ""];
 }
