@@ -107,6 +107,14 @@ public sealed class WrpcHttpServingSpec(HttpServingHost fixture) : IClassFixture
         Assert.Contains("fail", reason);
         Assert.Contains("unreachable", reason, StringComparison.OrdinalIgnoreCase);
 
+        // A trap after the response went out (202, "partial"): the body and the trailers end early, saying why.
+        var (late, _) = await GetAsync(connection, inbox, "fail", "/late-trap", "_INBOX.httpfail.l1");
+        Assert.StartsWith("000000ca01", ToHex(late));
+        var (_, bodyMessages) = await inbox.ReadToEndAsync("_INBOX.httpfail.l1.results.0.0", 30);
+        Assert.Contains("unreachable", bodyMessages[^1].Headers?[WrpcHeaders.Error].ToString() ?? "", StringComparison.OrdinalIgnoreCase);
+        var (_, trailerMessages) = await inbox.ReadToEndAsync("_INBOX.httpfail.l1.results.0.1", 30);
+        Assert.NotNull(trailerMessages[^1].Headers?[WrpcHeaders.Error].ToString());
+
         // The instance was recycled: the same component answers again, and so does another.
         var (ok, _) = await GetAsync(connection, inbox, "fail", "/ok", "_INBOX.httpfail.o1");
         Assert.StartsWith("000000c801", ToHex(ok));
@@ -151,6 +159,13 @@ public sealed class WrpcHttpServingSpec(HttpServingHost fixture) : IClassFixture
 
         var trap = await Assert.ThrowsAsync<WrpcRemoteException>(() => client.InvokeAsync(prefix, WrpcHttpTypes.Handle, [Request("get", "/trap", EmptyBody())]));
         Assert.Contains("unreachable", trap.Message, StringComparison.OrdinalIgnoreCase);
+
+        // An endless loop is stopped by the component's deadline: a timeout error, and the component answers again.
+        var slow = WrpcSubjects.Prefix("default", "slow");
+        var spun = (WitResult)(await client.InvokeAsync(slow, WrpcHttpTypes.Handle, [Request("get", "/spin", EmptyBody())])).Single();
+        Assert.Equal("HTTP-response-timeout", ((WitVariant)spun.Payload!).Case);
+        await using (var again = await client.CallAsync(slow, WrpcHttpTypes.Handle, [Request("get", "/ok", EmptyBody())]))
+            Assert.True(((WitResult)again.Results[0]).IsOk);
 
         // A method that is not an HTTP token never reaches the component.
         var badMethod = (WitResult)(await client.InvokeAsync(prefix, WrpcHttpTypes.Handle,
@@ -214,7 +229,7 @@ public sealed class WrpcHttpServingSpec(HttpServingHost fixture) : IClassFixture
 
 /// <summary>
 /// A nats-server with a 32 KiB max_payload and one `lattice up --nats` host running demo/http-hello as
-/// `hello`, http-echo.wasm as `echo` and http-fail.wasm as `fail`, all answering over wRPC.
+/// `hello`, http-echo.wasm as `echo` and http-fail.wasm as `fail` and as `slow` (1 s deadline), all answering over wRPC.
 /// Nothing when nats-server is missing.
 /// </summary>
 public sealed class HttpServingHost : IDisposable
@@ -235,6 +250,8 @@ public sealed class HttpServingHost : IDisposable
             Ops.Json(_host, "component", "start", "hello", Path.Combine(TestPaths.RepoRoot, "demo", "http-hello", "http-hello.wasm"));
             Ops.Json(_host, "component", "start", "echo", TestPaths.Fixture("wat/http-echo.wasm"));
             Ops.Json(_host, "component", "start", "fail", TestPaths.Fixture("wat/http-fail.wasm"));
+            // The same component with a 1 s deadline per call, for /spin.
+            Ops.Json(_host, "component", "start", "slow", TestPaths.Fixture("wat/http-fail.wasm"), "--timeout", "1");
             WaitServedAsync().GetAwaiter().GetResult();
         }
         catch
@@ -256,7 +273,7 @@ public sealed class HttpServingHost : IDisposable
         await using var connection = await _nats!.ConnectAsync("http-serving-wait");
         await using var client = new WrpcClient(connection, new WrpcClientOptions { Timeout = TimeSpan.FromSeconds(10) });
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        foreach (var id in (string[])["hello", "echo", "fail"])
+        foreach (var id in (string[])["hello", "echo", "fail", "slow"])
         {
             while (true)
             {
