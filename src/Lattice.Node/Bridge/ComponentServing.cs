@@ -6,13 +6,16 @@
 // with the function's WIT types, which come from the component's artifact.
 //
 // The desired state is read once a second; a component that appears is served, one that goes is no
-// longer, one whose artifact changed is served again with the new types. Functions whose params or
-// results hold resources, futures or streams are not served (yet), nor wasi:http/incoming-handler
-// (that would need its translation to wrpc:http); a caller gets NATS's "no responders" for them.
+// longer, one whose artifact changed is served again with the new types. A component exporting
+// `wasi:http/incoming-handler@0.2.x` is served as `wrpc:http/incoming-handler@0.1.0.handle`, as
+// wasmCloud does (Http/WrpcHttpServing.cs). Other functions whose params or results hold resources,
+// futures or streams are not served (yet); a caller gets NATS's "no responders" for them.
 using System.Collections.Concurrent;
 using Lattice.Actors;
 using Lattice.Model;
+using Lattice.Node.Bridge.Http;
 using Lattice.Node.Bridge.Wrpc;
+using Lattice.Wasi.Http;
 using Lattice.Wasm;
 using Lattice.Wit;
 using Microsoft.Extensions.Logging;
@@ -125,11 +128,17 @@ internal sealed class ComponentServing : IAsyncDisposable
     /// <summary>The functions of <paramref name="world"/> wRPC can carry, each calling the component through the lattice.</summary>
     private IEnumerable<WrpcExport> Exports(string componentId, ComponentWorld world)
     {
+        // The one incoming handler the lattice calls (the first 0.2.x export with `handle`) becomes wrpc:http.
+        var httpHandler = IncomingHandler.FindExport(world);
         foreach (var item in world.Exports)
         {
             if (item is WorldFunction root)
             {
                 if (Export(componentId, "", root, root.Name) is { } export) yield return export;
+            }
+            else if (item is WorldInterface { Name: var name } && name == httpHandler)
+            {
+                yield return WrpcHttpServing.Export(_client, componentId, _log);
             }
             else if (item is WorldInterface iface && !iface.Name.StartsWith("wasi:http/incoming-handler@", StringComparison.Ordinal))
             {
