@@ -36,6 +36,7 @@ internal sealed class WrpcLinks(INatsConnection nats, string lattice) : IExterna
         }
         catch (WrpcNotFoundException) { throw new ExternalCallException($"nothing on the NATS lattice serves {function} for '{call.Target}'"); }
         catch (WrpcException e) { throw new ExternalCallException(e.Message); }
+        catch (Lattice.Wit.Wrpc.WrpcEncodeException e) { throw new ExternalCallException($"cannot send {function}: {e.Message}"); }
         catch (NatsException e) { throw new ExternalCallException($"NATS: {e.Message}"); }
         return results.Length == 0 ? null : results[0];
     }

@@ -43,6 +43,7 @@ internal static class WrpcProviderCalls
         }
         catch (WrpcNotFoundException) { throw new ExternalCallException($"nothing on the NATS lattice serves {wire.Function} for '{call.Target}'"); }
         catch (WrpcException e) { throw new ExternalCallException(e.Message); }
+        catch (Lattice.Wit.Wrpc.WrpcEncodeException e) { throw new ExternalCallException($"cannot send {wire.Function}: {e.Message}"); }
         catch (NatsException e) { throw new ExternalCallException($"NATS: {e.Message}"); }
         try
         {
