@@ -2,6 +2,11 @@
 // elsewhere (on a wasmCloud lattice, over NATS with wRPC). Lattice.Actors knows no protocol; the
 // host installs an implementation (the Node's NATS bridge does while it runs) and LinkedImports
 // hands such calls to it. One per process: a process runs one host.
+// Two kinds of call go out: a custom interface's function with its WIT values (CallAsync), and a
+// capability binding's backend-neutral ProviderRequest (SendAsync), which the host translates into
+// the wire interface wasmCloud's providers serve (wasi:keyvalue -> wrpc:keyvalue, ...).
+using Lattice.Actors.Providers;
+using Lattice.Model;
 using Lattice.Wasm;
 using Lattice.Wit;
 
@@ -13,6 +18,12 @@ namespace Lattice.Actors;
 public sealed record ExternalCall(string SourceId, string Target, string LinkName, string Instance, string Function,
     FunctionType Type, IReadOnlyList<WitValue> Args, TimeSpan Timeout);
 
+/// <summary>One request of a capability binding (wasi:keyvalue, wasmcloud:messaging...) whose link points outside the lattice.</summary>
+/// <param name="Interface">The interface the component imports, with its version (<c>wasi:keyvalue/store@0.2.0-draft</c>).</param>
+/// <param name="Request">What the binding asks, as it would ask a provider of this lattice.</param>
+public sealed record ExternalProviderCall(string SourceId, string Target, string LinkName, WitInterfaceName Interface,
+    ProviderRequest Request, TimeSpan Timeout);
+
 public interface IExternalLinks
 {
     /// <summary>
@@ -20,6 +31,14 @@ public interface IExternalLinks
     /// with one line when the target cannot be reached or fails.
     /// </summary>
     Task<WitValue?> CallAsync(ExternalCall call, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a capability request to a provider outside the lattice; returns its answer in the form this
+    /// lattice's own backends give it (the provider's own errors are error results). Throws
+    /// <see cref="ExternalCallException"/> with one line when the target cannot be reached, does not
+    /// understand the request, or the interface has no form outside the lattice.
+    /// </summary>
+    Task<ProviderResult> SendAsync(ExternalProviderCall call, CancellationToken cancellationToken = default);
 }
 
 public sealed class ExternalCallException(string message) : Exception(message);

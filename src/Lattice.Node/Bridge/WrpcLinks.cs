@@ -1,8 +1,12 @@
 // Links whose target is outside this lattice (a wasmCloud component or provider on the same NATS
 // lattice): the call goes out with wRPC on `{lattice}.{target}.wrpc.0.0.1.{instance}.{function}`,
-// with wasmCloud's `source-id` and `link-name` headers, as a wasmCloud host would send it.
+// with wasmCloud's `source-id` and `link-name` headers, as a wasmCloud host would send it. Requests
+// of our capability bindings (wasi:keyvalue, wasmcloud:messaging) go to a wasmCloud provider under
+// the wire names its providers serve (Providers/WrpcProviderCalls).
 // Installed as ExternalLinks.Current while the bridge runs.
 using Lattice.Actors;
+using Lattice.Actors.Providers;
+using Lattice.Node.Bridge.Providers;
 using Lattice.Node.Bridge.Wrpc;
 using Lattice.Wit;
 using NATS.Client.Core;
@@ -32,9 +36,13 @@ internal sealed class WrpcLinks(INatsConnection nats, string lattice) : IExterna
         }
         catch (WrpcNotFoundException) { throw new ExternalCallException($"nothing on the NATS lattice serves {function} for '{call.Target}'"); }
         catch (WrpcException e) { throw new ExternalCallException(e.Message); }
+        catch (Lattice.Wit.Wrpc.WrpcEncodeException e) { throw new ExternalCallException($"cannot send {function}: {e.Message}"); }
         catch (NatsException e) { throw new ExternalCallException($"NATS: {e.Message}"); }
         return results.Length == 0 ? null : results[0];
     }
+
+    public Task<ProviderResult> SendAsync(ExternalProviderCall call, CancellationToken cancellationToken = default) =>
+        WrpcProviderCalls.SendAsync(_client, lattice, call, cancellationToken);
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 }

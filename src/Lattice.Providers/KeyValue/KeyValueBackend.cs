@@ -102,8 +102,8 @@ internal interface IKeyValueBucket
 
 internal sealed record KeyPage(IReadOnlyList<string> Keys, ulong? Next);
 
-/// <summary>A failure the backend explains itself; its message is what the component reads.</summary>
-internal sealed class KeyValueException(string message, bool noSuchStore = false) : Exception(message)
+/// <summary>A failure the backend explains itself (or a malformed batch payload); its message is what the component reads.</summary>
+public sealed class KeyValueException(string message, bool noSuchStore = false) : Exception(message)
 {
     public bool NoSuchStore { get; } = noSuchStore;
 }
@@ -111,8 +111,9 @@ internal sealed class KeyValueException(string message, bool noSuchStore = false
 /// <summary>
 /// How an error result says which case of wasi:keyvalue's `error` it is. ProviderResult has only a
 /// text, so the `no-such-store` case rides in Items beside it; everything else is `other(text)`.
+/// Public for answers made outside this assembly (the NATS bridge, from a wasmCloud provider's error).
 /// </summary>
-internal static class KeyValueErrors
+public static class KeyValueErrors
 {
     private const string NoSuchStoreTag = "no-such-store";
 
@@ -121,14 +122,14 @@ internal static class KeyValueErrors
     public static bool IsNoSuchStore(ProviderResult result) => result.Items is [NoSuchStoreTag];
 
     /// <summary>Parses an ASCII decimal counter; anything else is an error naming the key.</summary>
-    public static ulong Counter(byte[] bytes, string key) =>
+    internal static ulong Counter(byte[] bytes, string key) =>
         bytes.Length is > 0 and <= 20 && Array.TrueForAll(bytes, b => b is >= (byte)'0' and <= (byte)'9')
         && ulong.TryParse(bytes, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
             ? n
             : throw new KeyValueException($"the value of '{key}' is not a counter (an unsigned decimal number)");
 
-    public static ulong Add(ulong current, ulong delta, string key) =>
+    internal static ulong Add(ulong current, ulong delta, string key) =>
         current > ulong.MaxValue - delta ? throw new KeyValueException($"incrementing '{key}' by {delta} overflows a u64") : current + delta;
 
-    public static byte[] Text(ulong n) => System.Text.Encoding.ASCII.GetBytes(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    internal static byte[] Text(ulong n) => System.Text.Encoding.ASCII.GetBytes(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -1,11 +1,13 @@
 // Several values in one ProviderRequest/ProviderResult payload (the batch operations). Each value is
 // one frame: a presence byte (0 = missing, 1 = present), then for a present value its length as a
 // 4-byte big-endian integer and its bytes. The keys travel in Args, in the same order.
+// Public because it is the request protocol, not a backend detail: a host that answers key-value
+// requests elsewhere (the NATS bridge, to a wasmCloud provider over wRPC) packs and unpacks it too.
 using System.Buffers.Binary;
 
 namespace Lattice.Providers.KeyValue;
 
-internal static class KeyValueFrames
+public static class KeyValueFrames
 {
     public static byte[] Pack(IReadOnlyList<byte[]?> values)
     {
