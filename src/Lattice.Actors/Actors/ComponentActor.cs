@@ -208,7 +208,8 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
         Receive<HttpInvoke>(_ => Sender.Tell(HttpReply.Fail(status, message)));
         Receive<LocalHttpInvoke>(m =>
         {
-            m.Exchange.GuestFailed(new ComponentException(message));
+            if (status == 503) m.Exchange.Refused(message);
+            else m.Exchange.GuestFailed(new ComponentException(message));
             m.Done.TrySetResult();
         });
     }
@@ -257,7 +258,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
                 }
                 catch (HttpBodyException e) { return HttpReply.Fail(500, e.Message); }
             case HttpHandlerFailed f:
-                return HttpReply.Fail(f.StatusCode, f.Message);
+                return HttpReply.Fail(f.StatusCode, f.Message, f.ErrorCode);
             default:
                 return HttpReply.Fail(500, "unknown outcome");
         }

@@ -57,7 +57,7 @@ internal sealed partial class ComponentCalls
     private static HttpAnswer Failed(HttpExchange exchange, HttpHandlerFailed failure)
     {
         exchange.Dispose();
-        return HttpAnswer.Failed(failure.StatusCode, failure.Message);
+        return HttpAnswer.Failed(failure.StatusCode, failure.Message, failure.ErrorCode);
     }
 
     private async Task<HttpAnswer> ServeRemotelyAsync(InstanceDirectory.Lease lease, HttpRequestHead request, Stream? body, TimeSpan timeout, CancellationToken cancellationToken)
@@ -67,7 +67,7 @@ internal sealed partial class ComponentCalls
             var bytes = body is null ? [] : await ReadBoundedAsync(body, MaxCrossHostBody, cancellationToken);
             if (bytes is null) return HttpAnswer.Failed(413, $"request bodies over {MaxCrossHostBody / (1024 * 1024)} MiB cannot cross hosts; {lease.ComponentId} runs on another host");
             var reply = await lease.Target.Ask<HttpReply>(HttpInvoke.From(lease.EntityId, request, bytes, timeout), timeout, cancellationToken);
-            return reply.Failure is { } message ? HttpAnswer.Failed(reply.Status, message)
+            return reply.Failure is { } message ? HttpAnswer.Failed(reply.Status, message, reply.GuestErrorCode())
                 : new HttpAnswer(reply.Status, reply.Fields(), new MemoryStream(reply.Body, writable: false));
         }
         catch (AskTimeoutException)

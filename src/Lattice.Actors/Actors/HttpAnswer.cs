@@ -11,13 +11,15 @@ public sealed class HttpAnswer : IDisposable
 {
     private readonly IDisposable? _exchange;
 
-    internal HttpAnswer(int status, IReadOnlyList<HttpField> headers, Stream body, IDisposable? exchange = null, string? failure = null)
+    internal HttpAnswer(int status, IReadOnlyList<HttpField> headers, Stream body, IDisposable? exchange = null, string? failure = null,
+        HttpErrorCode? errorCode = null)
     {
         Status = status;
         Headers = headers;
         Body = body;
         _exchange = exchange;
         Failure = failure;
+        ErrorCode = errorCode;
     }
 
     public int Status { get; }
@@ -29,9 +31,16 @@ public sealed class HttpAnswer : IDisposable
     /// <summary>Why the component gave no response of its own (the body then says it in one line), or null.</summary>
     public string? Failure { get; }
 
-    internal static HttpAnswer Failed(int status, string message) =>
+    /// <summary>
+    /// The guest's own <c>err(error-code)</c> when that was its answer (a failure with status 500), so a
+    /// caller that speaks wasi:http (wRPC) can hand it on as the code rather than as text. A code from an
+    /// instance on another host keeps its case and internal-error message, not other payload details.
+    /// </summary>
+    public HttpErrorCode? ErrorCode { get; }
+
+    internal static HttpAnswer Failed(int status, string message, HttpErrorCode? errorCode = null) =>
         new(status, [new HttpField("content-type", "text/plain; charset=utf-8")],
-            new MemoryStream(System.Text.Encoding.UTF8.GetBytes(message + "\n"), writable: false), failure: message);
+            new MemoryStream(System.Text.Encoding.UTF8.GetBytes(message + "\n"), writable: false), failure: message, errorCode: errorCode);
 
     public void Dispose()
     {

@@ -51,6 +51,7 @@ public sealed class LatticeRuntime : IDisposable
         var stateProxy = system.ActorOf(ClusterSingletonProxy.Props("/user/lattice-state", ClusterSingletonProxySettings.Create(system)), "lattice-state-proxy");
         host.View = system.ActorOf(LatticeView.Props(stateProxy, state => host.CurrentState = state), "lattice-view");
         host.Router = system.ActorOf(InvocationRouter.Props(host.View, host.Directory), "lattice-router");
+        system.ActorOf(DeadCalls.Props(), "lattice-dead-calls");
 
         var region = await ClusterSharding.Get(system).StartAsync(ComponentRegion,
             entityId => ComponentActor.Props(entityId, host),

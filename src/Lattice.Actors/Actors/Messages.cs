@@ -59,9 +59,27 @@ public sealed record HttpInvoke(string EntityId, string Method, string? Scheme, 
 }
 
 /// <summary>The answer to an <see cref="HttpInvoke"/>: the response whole, or the status and message of a failure.</summary>
-public sealed record HttpReply(int Status, string[] HeaderNames, byte[][] HeaderValues, byte[] Body, string? Failure) : ILatticeMessage
+/// <summary>
+/// A component's whole HTTP answer from another host. A guest's err(error-code) travels as its case
+/// and internal-error message (<see cref="ErrorCase"/>, <see cref="ErrorMessage"/>; later fields, so
+/// hosts of the previous version still read it).
+/// </summary>
+public sealed record HttpReply(int Status, string[] HeaderNames, byte[][] HeaderValues, byte[] Body, string? Failure,
+    string? ErrorCase = null, string? ErrorMessage = null) : ILatticeMessage
 {
     public static HttpReply Fail(int status, string message) => new(status, [], [], [], message);
+
+    public static HttpReply Fail(int status, string message, Wasi.Http.HttpErrorCode? code) =>
+        new(status, [], [], [], message, code?.Case, code?.Message);
+
+    /// <summary>The guest's error code, rebuilt from its case (null when the failure was not one, or the case is unknown).</summary>
+    public Wasi.Http.HttpErrorCode? GuestErrorCode()
+    {
+        if (ErrorCase is null) return null;
+        if (ErrorCase == "internal-error") return Wasi.Http.HttpErrorCode.InternalError(ErrorMessage);
+        try { return Wasi.Http.HttpErrorCode.Of(ErrorCase); }
+        catch (ArgumentException) { return null; }
+    }
 
     public IReadOnlyList<Wasi.Http.HttpField> Fields() => HeaderNames.Zip(HeaderValues, (n, v) => new Wasi.Http.HttpField(n, v)).ToList();
 }

@@ -201,4 +201,4 @@ internal sealed class ComponentServing : IAsyncDisposable
 }
 
 /// <summary>The lattice refused or failed a call that came over wRPC: its kind and reason go back as the wRPC error.</summary>
-internal sealed class WrpcCallFailedException(string message) : Exception(message);
+internal sealed class WrpcCallFailedException(string message) : WrpcHandlerFailure(message);

@@ -113,6 +113,13 @@ public sealed class HttpExchange : IDisposable
         _abort.Cancel();
     }
 
+    /// <summary>No instance took the request: the outcome is <see cref="HttpFailureKind.Unavailable"/>, the guest never ran.</summary>
+    internal void Refused(string message)
+    {
+        _outcome.TrySetResult(new HttpHandlerFailed(HttpFailureKind.Unavailable, message));
+        _abort.Cancel();
+    }
+
     private BodyPipe? ResponseBody { get { lock (_gate) return _responseBody; } }
 
     /// <summary>Ends the exchange from the server's side: stops reading the request body, drops the response body
@@ -145,13 +152,20 @@ public enum HttpFailureKind
     Trap,
     /// <summary>The call ran past its deadline before the guest responded.</summary>
     Deadline,
+    /// <summary>No instance could take the request (it stopped, or its component is gone); the guest never ran.</summary>
+    Unavailable,
 }
 
 /// <summary>The guest gave no response. <see cref="StatusCode"/> is what a server should answer, with <see cref="Message"/>.</summary>
 public sealed record HttpHandlerFailed(HttpFailureKind Kind, string Message, HttpErrorCode? ErrorCode = null, Exception? Exception = null) : HttpOutcome
 {
-    /// <summary>504 for a missed deadline, 500 for everything else.</summary>
-    public int StatusCode => Kind == HttpFailureKind.Deadline ? 504 : 500;
+    /// <summary>504 for a missed deadline, 503 when no instance took it, 500 for everything else.</summary>
+    public int StatusCode => Kind switch
+    {
+        HttpFailureKind.Deadline => 504,
+        HttpFailureKind.Unavailable => 503,
+        _ => 500,
+    };
 }
 
 /// <summary><c>response-outparam</c>: the guest's way to answer one exchange.</summary>

@@ -11,7 +11,8 @@
 //
 // Failures, and what a caller sees (wasmCloud's handler returns err(code) when the guest sets one
 // and fails the invocation when the guest traps or sets nothing; its http-server answers 500 to both):
-//   guest set err(error-code)                    → err(that code) (case and message; other payloads empty)
+//   guest set err(error-code)                    → err(that code) (HttpAnswer.ErrorCode; from an instance on
+//                                                   another host: case and internal-error message only)
 //   guest trapped, or returned without a response → the invocation fails: `Rc.results` ends early,
 //                                                   with our `wrpc-error` header saying why
 //   no answer within the call timeout / deadline  → err(HTTP-response-timeout)
@@ -30,9 +31,6 @@ namespace Lattice.Node.Bridge.Http;
 
 internal static class WrpcHttpServing
 {
-    // How HttpAnswer words a guest's own err(error-code) (HttpExchange.Respond); the answer keeps only the text.
-    private const string GuestErrorPrefix = "the component answered with an error: ";
-
     /// <summary>The export to serve for <paramref name="componentId"/>'s incoming handler.</summary>
     public static WrpcExport Export(ILatticeCalls lattice, string componentId, ILogger log) =>
         new(WrpcHttpTypes.Handle, (call, ct) => HandleAsync(lattice, componentId, call, log, ct));
@@ -60,10 +58,10 @@ internal static class WrpcHttpServing
 
         if (answer.Failure is { } failure)
         {
-            var status = answer.Status;
+            var (status, code) = (answer.Status, answer.ErrorCode);
             answer.Dispose();
             await body.DisposeAsync().ConfigureAwait(false);
-            return [Err(Failed(componentId, status, failure))];
+            return [Err(code ?? Failed(componentId, status, failure))];
         }
 
         var responseBody = new WrpcHttpResponseBody(answer);
@@ -80,34 +78,14 @@ internal static class WrpcHttpServing
         return [WitValue.Ok(response)];
     }
 
-    /// <summary>The error-code for a failed answer, or an exception (the invocation fails) where wasmCloud's would.</summary>
-    private static HttpErrorCode Failed(string componentId, int status, string failure)
+    /// <summary>The error-code for a failure that is not the guest's own, or an exception (the invocation fails) where wasmCloud's would.</summary>
+    private static HttpErrorCode Failed(string componentId, int status, string failure) => status switch
     {
-        switch (status)
-        {
-            case 500 when failure.StartsWith(GuestErrorPrefix, StringComparison.Ordinal):
-                return GuestErrorCode(failure[GuestErrorPrefix.Length..]);
-            case 500:
-                throw new WrpcCallFailedException($"{componentId}: {failure}");
-            case 504:
-                return HttpErrorCode.ResponseTimeout;
-            case 413:
-                return HttpErrorCode.RequestBodySize(null);
-            default:
-                return HttpErrorCode.InternalError($"{componentId}: {failure}");
-        }
-    }
-
-    // HttpErrorCode.ToString: "internal-error: message", "case", or "case (payload as JSON)".
-    private static HttpErrorCode GuestErrorCode(string text)
-    {
-        const string internalError = "internal-error";
-        if (text.StartsWith(internalError + ": ", StringComparison.Ordinal)) return HttpErrorCode.InternalError(text[(internalError.Length + 2)..]);
-        var end = text.IndexOf(' ');
-        var name = end < 0 ? text : text[..end];
-        try { return HttpErrorCode.Of(name); }
-        catch (ArgumentException) { return HttpErrorCode.InternalError(text); }
-    }
+        500 => throw new WrpcCallFailedException($"{componentId}: {failure}"),
+        504 => HttpErrorCode.ResponseTimeout,
+        413 => HttpErrorCode.RequestBodySize(null),
+        _ => HttpErrorCode.InternalError($"{componentId}: {failure}"),
+    };
 
     private static WitValue Err(HttpErrorCode code) => WitValue.Err(WrpcHttpValues.ErrorCode(code));
 }

@@ -184,6 +184,7 @@ public sealed class WrpcServer : IAsyncDisposable
         IReadOnlyList<WitValue> values;
         try { values = await export.Handler(call, stopping).ConfigureAwait(false); }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { throw; }
+        catch (WrpcHandlerFailure e) { return $"{function} failed: {e.Message}"; } // logged once by the caller of RunAsync
         catch (Exception e)
         {
             _log.LogWarning(e, "wRPC: the handler of {Function} failed", function);

@@ -21,3 +21,9 @@ public sealed class WrpcRemoteException(string subject, string message, Exceptio
 
 /// <summary>The peer broke the protocol: a bad status, a handshake without a reply subject, bytes that do not decode.</summary>
 public sealed class WrpcProtocolException(string subject, string message, Exception? inner = null) : WrpcException(subject, message, inner);
+
+/// <summary>
+/// A handler's way to fail a call on purpose (the function trapped, the callee refused it): the server
+/// logs it as one line, not as a fault, and the caller gets the message in the `wrpc-error` header.
+/// </summary>
+public class WrpcHandlerFailure(string message) : Exception(message);
