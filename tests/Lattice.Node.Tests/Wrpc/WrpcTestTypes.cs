@@ -1,3 +1,4 @@
+using Lattice.Node.Bridge.Http;
 using Lattice.Node.Bridge.Wrpc;
 using Lattice.Wit;
 using Lattice.Wit.Wrpc;
@@ -11,21 +12,16 @@ internal static class WrpcTestTypes
     public static readonly ResultType KvGetResult = new(new OptionType(new ListType(WitType.U8)), KvError);
     public static readonly WrpcFunction KvGet = new("wrpc:keyvalue/store@0.2.0-draft", "get", [WitType.String, WitType.String], [KvGetResult]);
 
-    public static readonly ListType Fields = new(new TupleType([WitType.String, new ListType(new ListType(WitType.U8))]));
-    public static readonly AsyncValueType Body = new(WitKind.Stream, WitType.U8);
-    public static readonly AsyncValueType Trailers = new(WitKind.Future, new OptionType(Fields));
-    public static readonly VariantType Method = new([
-        new("get", null), new("head", null), new("post", null), new("put", null), new("delete", null),
-        new("connect", null), new("options", null), new("trace", null), new("patch", null), new("other", WitType.String)]);
-    public static readonly VariantType Scheme = new([new("HTTP", null), new("HTTPS", null), new("other", WitType.String)]);
-    public static readonly RecordType Request = new([
-        new("body", Body), new("trailers", Trailers), new("method", Method), new("path-with-query", new OptionType(WitType.String)),
-        new("scheme", new OptionType(Scheme)), new("authority", new OptionType(WitType.String)), new("headers", Fields)]);
-    public static readonly RecordType Response = new([new("body", Body), new("trailers", Trailers), new("status", WitType.U16), new("headers", Fields)]);
-
-    // wasi:http error-code has 39 cases; only the last one (internal-error) carries what the specs use.
-    public static readonly VariantType ErrorCode = new([.. Enumerable.Range(0, 38).Select(i => new WitCase($"code-{i}", null)), new("internal-error", new OptionType(WitType.String))]);
-    public static readonly WrpcFunction HttpHandle = new("wrpc:http/incoming-handler@0.1.0", "handle", [Request], [new ResultType(Response, ErrorCode)]);
+    // wrpc:http@0.1.0 as the bridge serves it (§1.8); the spec tests check its bytes against the spec's own.
+    public static readonly ListType Fields = WrpcHttpTypes.Fields;
+    public static readonly AsyncValueType Body = WrpcHttpTypes.Body;
+    public static readonly AsyncValueType Trailers = WrpcHttpTypes.Trailers;
+    public static readonly VariantType Method = WrpcHttpTypes.Method;
+    public static readonly VariantType Scheme = WrpcHttpTypes.Scheme;
+    public static readonly RecordType Request = WrpcHttpTypes.Request;
+    public static readonly RecordType Response = WrpcHttpTypes.Response;
+    public static readonly VariantType ErrorCode = WrpcHttpTypes.ErrorCode;
+    public static readonly WrpcFunction HttpHandle = WrpcHttpTypes.Handle;
 
     public static WitValue Str(string s) => WitValue.String(s);
 
