@@ -50,6 +50,26 @@ public sealed class SharedBucketsSpec(OneBridgeHost hosts) : IClassFixture<OneBr
 
     private static string Json(object value) => JsonSerializer.Serialize(value);
 
+    [SkippableFact]
+    public async Task The_buckets_are_created_with_wasmclouds_default_settings()
+    {
+        await using var buckets = await BucketsAsync();
+        await using var nats = new NatsConnection(new NatsOpts { Url = hosts.Nats!.Url });
+        var js = new NatsJSContext(nats);
+        foreach (var bucket in (string[])["LATTICEDATA_default", "CONFIGDATA_default"])
+        {
+            // async-nats's kv::Config::default(), as wasmCloud's create_bucket passes it: one value per key, file, one replica, no limits.
+            var config = (await js.GetStreamAsync("KV_" + bucket)).Info.Config;
+            Assert.Equal(1, config.MaxMsgsPerSubject);
+            Assert.Equal(NATS.Client.JetStream.Models.StreamConfigStorage.File, config.Storage);
+            Assert.Equal(1, config.NumReplicas);
+            Assert.Equal(TimeSpan.Zero, config.MaxAge);
+            Assert.True(config.AllowRollupHdrs);
+            Assert.True(config.DenyDelete);
+            Assert.Equal(["$KV." + bucket + ".>"], config.Subjects);
+        }
+    }
+
     private static byte[] Bytes(object value) => JsonSerializer.SerializeToUtf8Bytes(value);
 
     /// <summary>The key's value once <paramref name="done"/> accepts it (null: the key has none).</summary>

@@ -28,14 +28,14 @@
 // exactly that, so nothing is written. A change that equals our state applies nothing (no version).
 // Work is done one item at a time, state changes and watched entries in the order they arrived.
 //
-// Becoming leader (and after a lost watch): a union, nothing deleted on either side. Configs in the
+// Becoming leader (and after NATS was away or a watch was lost): a union, nothing deleted on either side. Configs in the
 // bucket win over ours of the same name (they are what wasmCloud hosts use now), configs only we
 // have are written; links only in the bucket are applied here, links only here are merged into the
 // bucket, and a key held both ways with different targets keeps the bucket's.
 //
 // Not covered: two writers changing one COMPONENT_ key at the same instant (wasmCloud hosts do not
 // guard that either: their read-modify-write has no revision check), and deletions made on one
-// side while the other side's leader had no bridge (the union at start brings them back).
+// side while the other could not see them (no leader bridge, NATS away: the union brings them back).
 using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
@@ -92,7 +92,8 @@ internal sealed class SharedStateMirror(INatsConnection connection, BridgeHost h
     {
         var runtime = await host.RuntimeAsync(cancellationToken);
         if (work is Resync) _leading = false;
-        if (!IsLeader(runtime.System))
+        // While NATS is away nothing can be read or written: reconcile once it is back (the watch may have missed entries).
+        if (!IsLeader(runtime.System) || connection.ConnectionState != NatsConnectionState.Open)
         {
             _leading = false;
             return;
@@ -357,7 +358,8 @@ internal sealed class SharedStateMirror(INatsConnection connection, BridgeHost h
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                log.LogWarning("NATS bridge: watching {Bucket}: {Message}; watching again", store.Bucket, BridgeHost.Reason(e));
+                if (connection.ConnectionState == NatsConnectionState.Open)
+                    log.LogWarning("NATS bridge: watching {Bucket}: {Message}; watching again", store.Bucket, BridgeHost.Reason(e));
                 try { await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); }
                 catch (OperationCanceledException) { return; }
             }
