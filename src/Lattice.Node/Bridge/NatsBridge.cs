@@ -6,13 +6,15 @@
 // here, the events of the requests it handled, and, on the leader, those of every other change
 // (see StateFeed). host_stopped goes out when the host stops. The wRPC transport shares
 // <see cref="Connection"/>: every component of the desired state is served over wRPC (ComponentServing), and links to targets
-// outside the lattice are called with it (WrpcLinks).
+// outside the lattice are called with it (WrpcLinks). Links and configs are mirrored to and from the
+// LATTICEDATA_/CONFIGDATA_ JetStream buckets wasmCloud hosts share them in (SharedState/SharedStateMirror).
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Akka.Actor;
 using Lattice.Actors;
 using Lattice.Model;
+using Lattice.Node.Bridge.SharedState;
 using Lattice.Node.Hosting;
 using Lattice.Providers;
 using Microsoft.Extensions.Hosting;
@@ -64,7 +66,8 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
 
         var runtime = await WaitForRuntimeAsync(stoppingToken);
         var baseline = await BaselineAsync(runtime, stoppingToken);
-        _feed = runtime.System.ActorOf(StateFeed.Props(baseline, OnStateChanged), "nats-bridge-feed");
+        var shared = new SharedStateMirror(connection, host, log);
+        _feed = runtime.System.ActorOf(StateFeed.Props(baseline, OnStateChanged, shared.StateChanged), "nats-bridge-feed");
 
         log.LogInformation("NATS bridge: connecting to {Url}", settings.PublicUrl);
         var connecting = connection.ConnectAsync().AsTask();
@@ -88,6 +91,7 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
         _serving = new ComponentServing(connection, runtime.Client, host.Lattice, log);
         loops.Add(_serving.RunAsync(stoppingToken));
         ExternalLinks.Current = _links = new WrpcLinks(connection, host.Lattice);
+        loops.Add(shared.RunAsync(stoppingToken));
         loops.Add(HeartbeatAsync(host, stoppingToken));
         loops.Add(PublishDiffsAsync(stoppingToken));
         await Task.WhenAll(loops);

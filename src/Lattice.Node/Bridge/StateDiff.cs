@@ -37,8 +37,9 @@ internal static class StateDiff
         return events;
     }
 
-    // The states arrive deserialized, so records holding lists compare by content here, not by reference.
-    private static bool Same(LinkDefinition a, LinkDefinition b) =>
+    // The states arrive deserialized, so records holding lists compare by content here, not by reference
+    // (the shared-bucket mirror compares links the same way).
+    internal static bool Same(LinkDefinition a, LinkDefinition b) =>
         a.SameKey(b) && a.Target == b.Target && a.Interfaces.SequenceEqual(b.Interfaces)
         && a.SourceConfigNames.SequenceEqual(b.SourceConfigNames) && a.TargetConfigNames.SequenceEqual(b.TargetConfigNames);
 

@@ -31,7 +31,8 @@ internal sealed class StateFeed : ReceiveActor, IWithTimers
     private long _processed;
 
     /// <param name="baseline">The state when the bridge started: what happened before is not news.</param>
-    public StateFeed(LatticeState baseline, Action<LatticeState, LatticeState> publishDiff)
+    /// <param name="everyChange">Called at once for every change, published or not (the shared-bucket mirror writes them all).</param>
+    public StateFeed(LatticeState baseline, Action<LatticeState, LatticeState> publishDiff, Action<LatticeState, LatticeState>? everyChange = null)
     {
         _last = baseline;
         _processed = baseline.Version;
@@ -39,6 +40,7 @@ internal sealed class StateFeed : ReceiveActor, IWithTimers
         {
             if (c.State.Version <= _last.Version) return; // a republication (the singleton moved) or an overtaken one
             _pending.Enqueue((_last, c.State, DateTime.UtcNow + Grace));
+            everyChange?.Invoke(_last, c.State);
             _last = c.State;
         });
         Receive<string>(text =>
@@ -63,8 +65,8 @@ internal sealed class StateFeed : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(LatticeState baseline, Action<LatticeState, LatticeState> publishDiff) =>
-        Akka.Actor.Props.Create(() => new StateFeed(baseline, publishDiff));
+    public static Props Props(LatticeState baseline, Action<LatticeState, LatticeState> publishDiff, Action<LatticeState, LatticeState>? everyChange = null) =>
+        Akka.Actor.Props.Create(() => new StateFeed(baseline, publishDiff, everyChange));
 
     protected override void PreStart()
     {
