@@ -2,6 +2,8 @@
 // in the lattice: the `--label` labels it started with (Akka cluster roles) with the changes kept in
 // the lattice state (LatticeState.HostLabels). `label.put` / `label.del` change that state, exactly
 // as `lattice label` does, so placement follows them on every host and they survive restarts.
+// A change made another way (`lattice label`) is noticed in the state feed (Noticed) so that
+// labels_changed goes out for it too, once.
 using Akka.Cluster;
 using Lattice.Actors;
 using Lattice.Model;
@@ -10,6 +12,9 @@ namespace Lattice.Node.Bridge;
 
 internal sealed class HostLabels(IReadOnlyDictionary<string, string> startup, Func<LatticeRuntime?> runtime)
 {
+    private readonly object _gate = new();
+    private IReadOnlyDictionary<string, string>? _announced;
+
     /// <summary>This host's labels as of the last state change it heard of.</summary>
     public IReadOnlyDictionary<string, string> Current => WithCore(runtime() is { } r ? Of(r, r.CurrentState) : startup);
 
@@ -29,6 +34,23 @@ internal sealed class HostLabels(IReadOnlyDictionary<string, string> startup, Fu
         return await ChangeAsync(key, null, cancellationToken);
     }
 
+    /// <summary>
+    /// The labels as of <paramref name="state"/> when they differ from the last ones announced (then
+    /// they count as announced), else null. The first call only records them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Noticed(LatticeState state)
+    {
+        if (runtime() is not { } r) return null;
+        var labels = WithCore(Of(r, state));
+        lock (_gate)
+        {
+            var first = _announced is null;
+            if (!first && Same(_announced!, labels)) return null;
+            _announced = labels;
+            return first ? null : labels;
+        }
+    }
+
     /// <summary>True when every constraint equals one of this host's labels (auctions).</summary>
     public bool Satisfies(IReadOnlyDictionary<string, string> constraints)
     {
@@ -41,9 +63,20 @@ internal sealed class HostLabels(IReadOnlyDictionary<string, string> startup, Fu
         var r = runtime() ?? throw new CtlRequestException("this host's lattice runtime is still starting");
         var self = Cluster.Get(r.System).SelfAddress.ToString();
         // The state the command produced: this host's view may not have heard of it yet.
+        // The caller announces the change; recorded first, so the state feed, which may hear of it before
+        // the command's reply, does not announce it a second time.
+        var expected = new SortedDictionary<string, string>(Current.ToDictionary(), StringComparer.Ordinal);
+        if (value is null) expected.Remove(key);
+        else expected[key] = value;
+        lock (_gate) _announced = expected;
         var after = await r.Client.SendAsync(new LabelHost(self, key, value), cancellationToken);
-        return WithCore(Of(r, after));
+        var labels = WithCore(Of(r, after));
+        lock (_gate) _announced = labels;
+        return labels;
     }
+
+    private static bool Same(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     private static IReadOnlyDictionary<string, string> Of(LatticeRuntime r, LatticeState state)
     {

@@ -67,7 +67,12 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
         var runtime = await WaitForRuntimeAsync(stoppingToken);
         var baseline = await BaselineAsync(runtime, stoppingToken);
         var shared = new SharedStateMirror(connection, host, log);
-        _feed = runtime.System.ActorOf(StateFeed.Props(baseline, OnStateChanged, shared.StateChanged), "nats-bridge-feed");
+        host.Labels.Noticed(baseline);
+        _feed = runtime.System.ActorOf(StateFeed.Props(baseline, OnStateChanged, (before, after) =>
+        {
+            shared.StateChanged(before, after);
+            OnLabelsChanged(host, after);
+        }), "nats-bridge-feed");
 
         log.LogInformation("NATS bridge: connecting to {Url}", settings.PublicUrl);
         var connecting = connection.ConnectAsync().AsTask();
@@ -234,6 +239,12 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
     {
         if (_host is not { } host) return;
         foreach (var e in StateDiff.Events(before, after, host.HostId, host.Refs)) _diffEvents.Writer.TryWrite(e);
+    }
+
+    /// <summary>This host's labels changed another way than over NATS (`lattice label`): labels_changed, as label.put would.</summary>
+    private void OnLabelsChanged(BridgeHost host, LatticeState after)
+    {
+        if (host.Labels.Noticed(after) is { } labels) _diffEvents.Writer.TryWrite(EventData.LabelsChanged(host.HostId, labels));
     }
 
     private async Task PublishDiffsAsync(CancellationToken stoppingToken)

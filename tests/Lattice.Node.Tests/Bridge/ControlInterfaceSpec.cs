@@ -278,14 +278,25 @@ public sealed class ControlInterfaceSpec(BridgeHosts hosts) : IClassFixture<Brid
         var pings = await bus.GatherAsync("host.ping", null, 2, GatherWait);
         Assert.Equal("gold", (string?)pings.Single(p => (string?)p["response"]!["id"] == Host2)["response"]!["labels"]!["ctl-tier"]);
         // The label is the lattice's: every host (and placement) sees it on that member.
-        var members = Ops.Json(hosts.Hosts[0], "cluster", "show")["members"]!.AsArray();
-        Assert.Equal("gold", (string?)members.Single(m => (string?)m!["address"] == hosts.Hosts[1].Address)!["labels"]!["ctl-tier"]);
+        // (Every host's view hears of the change a moment after it is persisted.)
+        string? LabelSeenByHost1() => (string?)Ops.Json(hosts.Hosts[0], "cluster", "show")["members"]!.AsArray()
+            .Single(m => (string?)m!["address"] == hosts.Hosts[1].Address)!["labels"]!["ctl-tier"];
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (LabelSeenByHost1() != "gold" && DateTime.UtcNow < until) await Task.Delay(100);
+        Assert.Equal("gold", LabelSeenByHost1());
 
         Replied(await bus.RequestAsync($"label.put.{Host2}", Json(new { key = "HostCore.os", value = "plan9" })), false, "hostcore.* labels cannot be set dynamically");
 
         Replied(await bus.RequestAsync($"label.del.{Host2}", Json(new { key = "ctl-tier" })), true, "successfully deleted label");
         await bus.EventAsync("labels_changed", d => (string?)d["host_id"] == Host2 && d["labels"]!["ctl-tier"] is null);
         Replied(await bus.RequestAsync($"label.del.{Host2}", Json(new { key = "ctl-tier" })), true, "successfully deleted label (no such label)");
+
+        // A change made with the CLI is announced by that host too; the ctl change above was announced once.
+        Ops.Json(hosts.Hosts[0], "label", hosts.Hosts[1].Address, "cli-tier=silver");
+        var cli = await bus.EventAsync("labels_changed", d => (string?)d["labels"]!["cli-tier"] == "silver");
+        Assert.Equal(Host2, (string?)cli["host_id"]);
+        Assert.Single(bus.Find("labels_changed", d => (string?)d["labels"]!["ctl-tier"] == "gold"));
+        Ops.Json(hosts.Hosts[0], "label", hosts.Hosts[1].Address, "cli-tier-");
     }
 
     [SkippableFact]
