@@ -30,7 +30,9 @@ public sealed class ExternalHttpClientSpec(ExternalHttpHost fixture) : IClassFix
         var nats = fixture.Require();
         await using var provider = await SpecHttpClient.StartAsync(nats, "exthttp");
 
-        var answer = fixture.CallProxyAsync("proxy", "post", "/up?q=1", "upstream.test:8080", ["hello ", "body"]);
+        // A body larger than max_payload (64 KiB): the guest splices it into its request while the bridge sends it on.
+        var large = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{i:x5},"));
+        var answer = fixture.CallProxyAsync("proxy", "post", "/up?q=1", "upstream.test:8080", ["hello ", "body", large]);
         var call = await provider.NextCallAsync();
         Assert.Equal($"default.exthttp.{Outgoing}", call.Subject);
         Assert.Equal("proxy", call.Headers?["source-id"].ToString());
@@ -40,8 +42,10 @@ public sealed class ExternalHttpClientSpec(ExternalHttpHost fixture) : IClassFix
         // body pending, trailers pending, post, some("/up?q=1"), some(HTTP), some(authority), no headers (the proxy sets none), options none.
         var expected = New().Byte(0, 0, 2).Byte(1).Str("/up?q=1").Byte(1, 0).Byte(1).Str("upstream.test:8080").U(0).Byte(0).ToArray();
         Assert.Equal(ToHex(expected), ToHex(await provider.ParamsAsync(call, rs)));
-        var (body, _) = await provider.ReadToEndAsync(rs + ".params.0.0");
-        Assert.Equal("hello body", Encoding.ASCII.GetString(StreamBytes(body)));
+        var (body, messages) = await provider.ReadToEndAsync(rs + ".params.0.0");
+        Assert.Equal("hello body" + large, Encoding.ASCII.GetString(StreamBytes(body)));
+        Assert.True(messages.Count > 2, $"{messages.Count} body messages");
+        Assert.All(messages, m => Assert.True((m.Data?.Length ?? 0) <= nats.MaxPayload));
         Assert.Equal("00", ToHex((await provider.ReadToEndAsync(rs + ".params.0.1")).Bytes)); // trailers: none
 
         // ok(response { body pending, trailers pending, 201, [x-from: spec] }), then the body in three messages.
@@ -133,6 +137,19 @@ public sealed class ExternalHttpClientSpec(ExternalHttpHost fixture) : IClassFix
         Assert.Equal(3003, read.Length);
         Assert.Equal("end", Encoding.ASCII.GetString(read.ToArray()[3000..]));
         Assert.Equal(new[] { new HttpField("x-t", "v") }, response.Trailers!()!);
+
+        // A body the provider breaks off (its end message says why) fails the guest's reads with HTTP-response-incomplete.
+        var broken = links.SendHttpAsync(new ExternalHttpCall("src", "exthttp2", "default", new OutgoingHttpRequest(head, null, HttpTimeouts.None)));
+        call = await provider.NextCallAsync();
+        await provider.ParamsAsync(call, await provider.HandshakeAsync(call));
+        await provider.ResultsAsync(call, New().Byte(0, 0, 0).U(200).U(0).ToArray());
+        await provider.BreakAsync(call, ".results.0.0", New().Bytes("part"u8.ToArray()).ToArray(), "upstream reset");
+        await using (var partial = (await broken).Body)
+        {
+            var incomplete = await Assert.ThrowsAsync<HttpErrorCodeException>(() => partial.CopyToAsync(Stream.Null));
+            Assert.Equal("HTTP-response-incomplete", incomplete.Code.Case);
+            Assert.Contains("upstream reset", incomplete.Message);
+        }
 
         // err(internal-error(some(text))) keeps its text; err(DNS-error { rcode: some("NXDOMAIN"), info-code: some(3) }) its details.
         var failed = links.SendHttpAsync(new ExternalHttpCall("src", "exthttp2", "default", new OutgoingHttpRequest(head, null, HttpTimeouts.None)));
@@ -250,6 +267,13 @@ internal sealed class SpecHttpClient : IAsyncDisposable
     {
         foreach (var message in messages) await _nats.PublishAsync(call.ReplyTo + suffix, message);
         await _nats.PublishAsync(call.ReplyTo + suffix);
+    }
+
+    /// <summary>One data message on `Rc{suffix}`, then an end without the stream's end marker, carrying our `wrpc-error` reason.</summary>
+    public async Task BreakAsync(NatsMsg<byte[]> call, string suffix, byte[] data, string reason)
+    {
+        await _nats.PublishAsync(call.ReplyTo + suffix, data);
+        await _nats.PublishAsync(call.ReplyTo + suffix, Array.Empty<byte>(), headers: new NatsHeaders { [WrpcHeaders.Error] = reason });
     }
 
     public bool Idle => !_calls.TryNextAny(out _);
