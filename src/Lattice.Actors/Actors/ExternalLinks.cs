@@ -2,11 +2,13 @@
 // elsewhere (on a wasmCloud lattice, over NATS with wRPC). Lattice.Actors knows no protocol; the
 // host installs an implementation (the Node's NATS bridge does while it runs) and LinkedImports
 // hands such calls to it. One per process: a process runs one host.
-// Two kinds of call go out: a custom interface's function with its WIT values (CallAsync), and a
+// Three kinds of call go out: a custom interface's function with its WIT values (CallAsync), a
 // capability binding's backend-neutral ProviderRequest (SendAsync), which the host translates into
-// the wire interface wasmCloud's providers serve (wasi:keyvalue -> wrpc:keyvalue, ...).
+// the wire interface wasmCloud's providers serve (wasi:keyvalue -> wrpc:keyvalue, ...), and a
+// guest's outgoing HTTP request (SendHttpAsync), which goes to an http-client provider there.
 using Lattice.Actors.Providers;
 using Lattice.Model;
+using Lattice.Wasi.Http;
 using Lattice.Wasm;
 using Lattice.Wit;
 
@@ -24,6 +26,9 @@ public sealed record ExternalCall(string SourceId, string Target, string LinkNam
 public sealed record ExternalProviderCall(string SourceId, string Target, string LinkName, WitInterfaceName Interface,
     ProviderRequest Request, TimeSpan Timeout);
 
+/// <summary>A guest's <c>wasi:http/outgoing-handler</c> request whose link points outside the lattice.</summary>
+public sealed record ExternalHttpCall(string SourceId, string Target, string LinkName, OutgoingHttpRequest Request);
+
 public interface IExternalLinks
 {
     /// <summary>
@@ -39,6 +44,14 @@ public interface IExternalLinks
     /// understand the request, or the interface has no form outside the lattice.
     /// </summary>
     Task<ProviderResult> SendAsync(ExternalProviderCall call, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends an outgoing HTTP request to an http-client provider outside the lattice, as
+    /// <see cref="IOutgoingHttp.SendAsync"/> does: returns once the response head is there, with the body
+    /// streaming; every failure, including an unreachable target, is an <see cref="HttpErrorCodeException"/>.
+    /// <paramref name="cancellationToken"/> fires when the guest drops the request.
+    /// </summary>
+    Task<OutgoingHttpResponse> SendHttpAsync(ExternalHttpCall call, CancellationToken cancellationToken = default);
 }
 
 public sealed class ExternalCallException(string message) : Exception(message);

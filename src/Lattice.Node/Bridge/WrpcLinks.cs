@@ -2,12 +2,15 @@
 // lattice): the call goes out with wRPC on `{lattice}.{target}.wrpc.0.0.1.{instance}.{function}`,
 // with wasmCloud's `source-id` and `link-name` headers, as a wasmCloud host would send it. Requests
 // of our capability bindings (wasi:keyvalue, wasmcloud:messaging) go to a wasmCloud provider under
-// the wire names its providers serve (Providers/WrpcProviderCalls).
+// the wire names its providers serve (Providers/WrpcProviderCalls); a component's outgoing HTTP
+// goes to a wasmCloud http-client provider as wrpc:http/outgoing-handler (Http/WrpcOutgoingHttp).
 // Installed as ExternalLinks.Current while the bridge runs.
 using Lattice.Actors;
 using Lattice.Actors.Providers;
+using Lattice.Node.Bridge.Http;
 using Lattice.Node.Bridge.Providers;
 using Lattice.Node.Bridge.Wrpc;
+using Lattice.Wasi.Http;
 using Lattice.Wit;
 using NATS.Client.Core;
 
@@ -43,6 +46,9 @@ internal sealed class WrpcLinks(INatsConnection nats, string lattice) : IExterna
 
     public Task<ProviderResult> SendAsync(ExternalProviderCall call, CancellationToken cancellationToken = default) =>
         WrpcProviderCalls.SendAsync(_client, lattice, call, cancellationToken);
+
+    public Task<OutgoingHttpResponse> SendHttpAsync(ExternalHttpCall call, CancellationToken cancellationToken = default) =>
+        WrpcOutgoingHttp.SendAsync(_client, lattice, call, cancellationToken);
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 }

@@ -13,6 +13,9 @@ internal static class WrpcHttpTypes
     /// <summary>The instance a component exporting <c>wasi:http/incoming-handler@0.2.x</c> is served as.</summary>
     public const string IncomingHandler = "wrpc:http/incoming-handler@0.1.0";
 
+    /// <summary>The instance a component's <c>wasi:http/outgoing-handler@0.2.x</c> requests are sent to (an http-client provider).</summary>
+    public const string OutgoingHandler = "wrpc:http/outgoing-handler@0.1.0";
+
     /// <summary><c>fields</c>: each name with its list of raw values.</summary>
     public static readonly ListType Fields = new(new TupleType([WitType.String, new ListType(new ListType(WitType.U8))]));
 
@@ -88,4 +91,12 @@ internal static class WrpcHttpTypes
 
     /// <summary><c>handle: func(request: request) -> result&lt;response, error-code&gt;</c>.</summary>
     public static readonly WrpcFunction Handle = new(IncomingHandler, "handle", [Request], [new ResultType(Response, ErrorCode)]);
+
+    /// <summary><c>request-options</c>: each timeout a <c>duration</c> (u64 nanoseconds), none where the guest set none.</summary>
+    public static readonly RecordType RequestOptions = new([
+        new("connect-timeout", OptionU64), new("first-byte-timeout", OptionU64), new("between-bytes-timeout", OptionU64)]);
+
+    /// <summary>Outgoing-handler <c>handle: func(request: request, options: option&lt;request-options&gt;) -> result&lt;response, error-code&gt;</c>.</summary>
+    public static readonly WrpcFunction OutgoingHandle = new(OutgoingHandler, "handle", [Request, new OptionType(RequestOptions)],
+        [new ResultType(Response, ErrorCode)]);
 }

@@ -61,6 +61,71 @@ internal static class WrpcHttpValues
 
     public static WitValue ErrorCode(HttpErrorCode code) => WitValue.Variant(code.Case, code.Value);
 
+    /// <summary>
+    /// A decoded <c>error-code</c> as an HttpErrorCode. The payloads a guest can act on (an internal-error's text,
+    /// DNS details, body sizes) are kept; the other cases' optional details (TLS alert, field sizes) are left empty.
+    /// </summary>
+    public static HttpErrorCode ToErrorCode(WitValue code)
+    {
+        var variant = (WitVariant)code;
+        switch (variant.Case)
+        {
+            case "internal-error":
+                return HttpErrorCode.InternalError(OptionalString(variant.Payload!));
+            case "DNS-error":
+                var dns = (WitRecord)variant.Payload!;
+                return HttpErrorCode.DnsError(OptionalString(dns["rcode"]), dns["info-code"] is WitOption { Value: WitPrimitive info } ? (ushort)info.Bits : null);
+            case "HTTP-request-body-size":
+                return HttpErrorCode.RequestBodySize(OptionalU64(variant.Payload!));
+            case "HTTP-response-body-size":
+                return HttpErrorCode.ResponseBodySize(OptionalU64(variant.Payload!));
+            default:
+                return HttpErrorCode.Of(variant.Case);
+        }
+    }
+
+    /// <summary>
+    /// The head of an outgoing request as the <c>request</c> record's fields after body and trailers, as
+    /// wasmCloud's host sends a guest's request: no scheme means https, no path-with-query means <c>/</c>.
+    /// </summary>
+    public static (WitValue Method, WitValue PathWithQuery, WitValue Scheme, WitValue Authority, WitValue Headers) FromHead(HttpRequestHead head)
+    {
+        var scheme = (head.Scheme ?? "https").ToLowerInvariant() switch
+        {
+            "http" => WitValue.Variant("HTTP"),
+            "https" => WitValue.Variant("HTTPS"),
+            _ => WitValue.Variant("other", WitValue.String(head.Scheme!)),
+        };
+        return (FromMethod(head.Method), WitValue.Some(WitValue.String(head.PathWithQuery ?? "/")), WitValue.Some(scheme),
+            head.Authority is null ? WitValue.None : WitValue.Some(WitValue.String(head.Authority)), FromFields(head.Headers));
+    }
+
+    /// <summary><c>option&lt;request-options&gt;</c>: none when the guest set no timeout, else each as u64 nanoseconds.</summary>
+    public static WitValue FromTimeouts(HttpTimeouts timeouts)
+    {
+        if (timeouts.Connect is null && timeouts.FirstByte is null && timeouts.BetweenBytes is null) return WitValue.None;
+        return WitValue.Some(WitValue.Record(
+            ("connect-timeout", Nanoseconds(timeouts.Connect)),
+            ("first-byte-timeout", Nanoseconds(timeouts.FirstByte)),
+            ("between-bytes-timeout", Nanoseconds(timeouts.BetweenBytes))));
+    }
+
+    private static WitValue Nanoseconds(TimeSpan? t) => t switch
+    {
+        null => WitValue.None,
+        { Ticks: <= 0 } => WitValue.Some(WitValue.U64(0)),
+        { Ticks: var ticks } => WitValue.Some(WitValue.U64((ulong)ticks > ulong.MaxValue / 100 ? ulong.MaxValue : (ulong)ticks * 100)),
+    };
+
+    // Methods are case-sensitive: only the exact upper-case names are the standard cases.
+    private static WitValue FromMethod(string method) => method switch
+    {
+        "GET" or "HEAD" or "POST" or "PUT" or "DELETE" or "CONNECT" or "OPTIONS" or "TRACE" or "PATCH" => WitValue.Variant(method.ToLowerInvariant()),
+        _ => WitValue.Variant("other", WitValue.String(method)),
+    };
+
+    private static ulong? OptionalU64(WitValue value) => value is WitOption { Value: WitPrimitive n } ? n.Bits : null;
+
     private static string Method(WitVariant method)
     {
         if (method.Case != "other") return method.Case.ToUpperInvariant();
