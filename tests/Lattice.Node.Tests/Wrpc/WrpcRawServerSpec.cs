@@ -102,6 +102,35 @@ public sealed class WrpcRawServerSpec(NatsFixture fixture) : IClassFixture<NatsF
     }
 
     [SkippableFact]
+    public async Task A_stream_that_ends_without_its_end_marker_is_a_broken_stream_not_a_short_one()
+    {
+        var nats = fixture.Require();
+        await using var rawNats = await nats.ConnectAsync("raw-server-cut");
+        var subject = HttpHandle.SubjectFor("default.rawcut");
+        await using var invocations = await RawInbox.SubscribeAsync(rawNats, subject);
+        await using var clientNats = await nats.ConnectAsync("client-cut");
+        await using var client = new WrpcClient(clientNats);
+
+        var request = WitValue.Record(("body", WrpcOutgoing.Bytes(ReadOnlyMemory<byte>.Empty)), ("trailers", WrpcFuture.Ready(WitValue.None)),
+            ("method", WitValue.Variant("get")), ("path-with-query", WitValue.Some(Str("/"))), ("scheme", WitValue.None), ("authority", WitValue.None),
+            ("headers", WitValue.List([])));
+        var calling = client.CallAsync("default.rawcut", HttpHandle, [request]);
+        var rc = (await invocations.NextAsync(subject)).ReplyTo!;
+        await rawNats.PublishAsync(rc, replyTo: "_INBOX.rawcut.2");
+        await rawNats.PublishAsync(rc + ".results", Hex("00 00 00 c8 01 00"));
+        await rawNats.PublishAsync(rc + ".results");
+        // One chunk, then the subject closes without the empty chunk (00): how a Rust peer that failed ends it.
+        await rawNats.PublishAsync(rc + ".results.0.0", New().Str("half a bo").ToArray());
+        await rawNats.PublishAsync(rc + ".results.0.0");
+
+        await using var call = await calling;
+        var response = (WitRecord)((WitResult)call.Results[0]).Payload!;
+        await using var stream = call.OpenByteStream((WrpcStream)response["body"]);
+        var e = await Assert.ThrowsAsync<WrpcRemoteException>(() => stream.CopyToAsync(Stream.Null));
+        Assert.Contains("ended before its end marker", e.Message);
+    }
+
+    [SkippableFact]
     public async Task The_first_message_is_cut_at_max_payload_minus_reply_and_headers_and_the_rest_follows_in_max_payload_messages()
     {
         var nats = fixture.Require();

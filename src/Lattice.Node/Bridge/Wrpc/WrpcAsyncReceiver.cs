@@ -77,7 +77,9 @@ internal sealed class WrpcAsyncReceiver(WrpcMailbox mailbox, string root, string
             if (reader.IsEnded)
             {
                 if (endError is not null) throw new WrpcRemoteException(invocation, $"the peer stopped the stream on {subject}: {endError}");
-                yield break;
+                // A stream ends with an empty chunk (00) before the transport's end; a peer that fails (a Rust
+                // peer, or one that died) just closes the subject, so an end without the marker is a broken stream.
+                throw new WrpcRemoteException(invocation, $"the stream on {subject} ended before its end marker (the peer stopped sending)");
             }
             var frame = await ReadFrameAsync(queue, subject, idle, cancellationToken).ConfigureAwait(false);
             try

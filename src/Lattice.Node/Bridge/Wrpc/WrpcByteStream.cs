@@ -5,6 +5,9 @@ namespace Lattice.Node.Bridge.Wrpc;
 
 internal sealed class WrpcByteStream(IAsyncEnumerable<WitValue> chunks) : Stream
 {
+    // An async enumerator keeps the token it was made with; each read's token cancels it through this one
+    // (a cancelled read ends the stream: what it had half-read is gone).
+    private readonly CancellationTokenSource _cancel = new();
     private IAsyncEnumerator<WitValue>? _chunks;
     private ReadOnlyMemory<byte> _current;
     private bool _ended;
@@ -21,9 +24,11 @@ internal sealed class WrpcByteStream(IAsyncEnumerable<WitValue> chunks) : Stream
         while (_current.IsEmpty)
         {
             if (_ended) return 0;
-            // The enumerator keeps the token of its first read; later reads cancel through it.
-            _chunks ??= chunks.GetAsyncEnumerator(cancellationToken);
-            if (!await _chunks.MoveNextAsync().ConfigureAwait(false))
+            _chunks ??= chunks.GetAsyncEnumerator(_cancel.Token);
+            bool more;
+            await using (cancellationToken.Register(static c => ((CancellationTokenSource)c!).Cancel(), _cancel).ConfigureAwait(false))
+                more = await _chunks.MoveNextAsync().ConfigureAwait(false);
+            if (!more)
             {
                 _ended = true;
                 return 0;
@@ -44,12 +49,17 @@ internal sealed class WrpcByteStream(IAsyncEnumerable<WitValue> chunks) : Stream
     public override async ValueTask DisposeAsync()
     {
         if (_chunks is not null) await _chunks.DisposeAsync().ConfigureAwait(false);
+        _cancel.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _chunks is not null) _chunks.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        if (disposing)
+        {
+            _chunks?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _cancel.Dispose();
+        }
         base.Dispose(disposing);
     }
 
