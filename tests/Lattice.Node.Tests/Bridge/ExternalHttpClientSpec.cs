@@ -291,41 +291,16 @@ internal sealed class SpecHttpClient : IAsyncDisposable
 /// wasi:http/outgoing-handler linked to `exthttp`, which is no provider of ours) and as `proxylost`
 /// (linked to `httpnobody`, which nothing serves), both answering wrpc:http/incoming-handler.
 /// </summary>
-public sealed class ExternalHttpHost : IDisposable
+public sealed class ExternalHttpHost : ServedHost
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("lattice-exthttp-").FullName;
-    private readonly NatsTestServer? _nats;
-    private readonly HostProcess? _host;
-    private readonly NatsConnection? _connection;
-    private readonly WrpcClient? _client;
-
-    public ExternalHttpHost()
+    public ExternalHttpHost() : base("exthttp-host", host =>
     {
-        if (NatsTestServer.Binary is null) return;
-        try
-        {
-            _nats = new NatsTestServer();
-            var database = $"Data Source={Path.Combine(_root, "lattice.db")};Default Timeout=30;Pooling=True";
-            _host = HostProcess.Start("exthttp-host", Path.Combine(_root, "host"), database, ["--nats", _nats.Url]);
-            _host.WaitUpAsync().GetAwaiter().GetResult();
-            Ops.Json(_host, "component", "start", "proxy", TestPaths.Fixture("wat/http-proxy.wasm"));
-            Ops.Json(_host, "component", "start", "proxylost", TestPaths.Fixture("wat/http-proxy.wasm"));
-            Ops.Json(_host, "link", "put", "proxy", "exthttp", "wasi:http/outgoing-handler");
-            Ops.Json(_host, "link", "put", "proxylost", "httpnobody", "wasi:http/outgoing-handler");
-            _connection = _nats.ConnectAsync("exthttp-caller").GetAwaiter().GetResult();
-            _client = new WrpcClient(_connection, new WrpcClientOptions { Timeout = TimeSpan.FromSeconds(30) });
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-    }
-
-    public NatsTestServer Require()
+        Ops.Json(host, "component", "start", "proxy", TestPaths.Fixture("wat/http-proxy.wasm"));
+        Ops.Json(host, "component", "start", "proxylost", TestPaths.Fixture("wat/http-proxy.wasm"));
+        Ops.Json(host, "link", "put", "proxy", "exthttp", "wasi:http/outgoing-handler");
+        Ops.Json(host, "link", "put", "proxylost", "httpnobody", "wasi:http/outgoing-handler");
+    })
     {
-        NatsTestServer.SkipUnlessInstalled();
-        return _nats!;
     }
 
     /// <summary>
@@ -333,10 +308,8 @@ public sealed class ExternalHttpHost : IDisposable
     /// <paramref name="chunks"/>; returns its result and, when ok, the whole response body. Until the bridge serves the
     /// component (about a second after start) NATS says no responders.
     /// </summary>
-    public async Task<(WitResult Result, string? Body)> CallProxyAsync(string component, string method, string path, string upstream, string[] chunks)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
+    public Task<(WitResult Result, string? Body)> CallProxyAsync(string component, string method, string path, string upstream, string[] chunks) =>
+        UntilServedAsync(async () =>
         {
             var request = WitValue.Record(
                 ("body", WrpcOutgoing.Bytes(Chunks(chunks))),
@@ -346,18 +319,13 @@ public sealed class ExternalHttpHost : IDisposable
                 ("scheme", WitValue.Some(WitValue.Variant("HTTP"))),
                 ("authority", WitValue.Some(WitValue.String("localhost"))),
                 ("headers", WitValue.List([WitValue.Tuple(WitValue.String("x-upstream"), WitValue.List([WitValue.Bytes(Encoding.ASCII.GetBytes(upstream))]))])));
-            try
-            {
-                await using var call = await _client!.CallAsync(WrpcSubjects.Prefix("default", component), WrpcHttpTypes.Handle, [request]);
-                var result = (WitResult)call.Results[0];
-                if (result.Payload is not WitRecord response) return (result, null);
-                using var body = new MemoryStream();
-                await using (var stream = call.OpenByteStream((WrpcStream)response["body"])) await stream.CopyToAsync(body);
-                return (result, Encoding.ASCII.GetString(body.ToArray()));
-            }
-            catch (WrpcNotFoundException) when (DateTime.UtcNow < deadline) { await Task.Delay(200); }
-        }
-    }
+            await using var call = await Client.CallAsync(WrpcSubjects.Prefix("default", component), WrpcHttpTypes.Handle, [request]);
+            var result = (WitResult)call.Results[0];
+            if (result.Payload is not WitRecord response) return (result, (string?)null);
+            using var body = new MemoryStream();
+            await using (var stream = call.OpenByteStream((WrpcStream)response["body"])) await stream.CopyToAsync(body);
+            return (result, Encoding.ASCII.GetString(body.ToArray()));
+        });
 
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Chunks(string[] chunks)
     {
@@ -366,14 +334,5 @@ public sealed class ExternalHttpHost : IDisposable
             await Task.Yield();
             yield return Encoding.ASCII.GetBytes(chunk);
         }
-    }
-
-    public void Dispose()
-    {
-        _client?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _connection?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _host?.Dispose();
-        _nats?.Dispose();
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 }

@@ -190,7 +190,7 @@ public sealed class ExternalProviderSpec(ExternalProviderHost fixture) : IClassF
 /// external `kvredis`) and as `kvlost` (linked to `kvnobody`, which nothing serves), and
 /// messaging.wasm as `msg` (linked to `extmsg`), all answering over wRPC.
 /// </summary>
-public sealed class ExternalProviderHost : IDisposable
+public sealed class ExternalProviderHost : ServedHost
 {
     private static readonly WitType Text = WitType.String;
     internal static readonly WrpcFunction Increment = new("", "increment", [Text, Text], [new ResultType(WitType.U64, Text)]);
@@ -200,63 +200,22 @@ public sealed class ExternalProviderHost : IDisposable
     internal static readonly WrpcFunction HandleMessage = new("wasmcloud:messaging/handler@0.2.0", "handle-message",
         [new RecordType([new("subject", Text), new("body", new ListType(WitType.U8)), new("reply-to", new OptionType(Text))])], [new ResultType(null, Text)]);
 
-    private readonly string _root = Directory.CreateTempSubdirectory("lattice-extprov-").FullName;
-    private readonly NatsTestServer? _nats;
-    private readonly HostProcess? _host;
-    private readonly NatsConnection? _connection;
-    private readonly WrpcClient? _client;
-
-    public ExternalProviderHost()
+    public ExternalProviderHost() : base("extprov-host", host =>
     {
-        if (NatsTestServer.Binary is null) return;
-        try
-        {
-            _nats = new NatsTestServer();
-            var database = $"Data Source={Path.Combine(_root, "lattice.db")};Default Timeout=30;Pooling=True";
-            _host = HostProcess.Start("extprov-host", Path.Combine(_root, "host"), database, ["--nats", _nats.Url]);
-            _host.WaitUpAsync().GetAwaiter().GetResult();
-            Ops.Json(_host, "component", "start", "kv", TestPaths.Fixture("wat/kvcounter.wasm"));
-            Ops.Json(_host, "component", "start", "kvlost", TestPaths.Fixture("wat/kvcounter.wasm"));
-            Ops.Json(_host, "component", "start", "msg", TestPaths.Fixture("wat/messaging.wasm"));
-            Ops.Json(_host, "link", "put", "kv", "kvredis", "wasi:keyvalue/store,atomics");
-            Ops.Json(_host, "link", "put", "kvlost", "kvnobody", "wasi:keyvalue/store,atomics");
-            Ops.Json(_host, "link", "put", "msg", "extmsg", "wasmcloud:messaging/consumer");
-            _connection = _nats.ConnectAsync("extprov-client").GetAwaiter().GetResult();
-            _client = new WrpcClient(_connection, new WrpcClientOptions { Timeout = TimeSpan.FromSeconds(30) });
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-    }
-
-    public NatsTestServer Require()
+        Ops.Json(host, "component", "start", "kv", TestPaths.Fixture("wat/kvcounter.wasm"));
+        Ops.Json(host, "component", "start", "kvlost", TestPaths.Fixture("wat/kvcounter.wasm"));
+        Ops.Json(host, "component", "start", "msg", TestPaths.Fixture("wat/messaging.wasm"));
+        Ops.Json(host, "link", "put", "kv", "kvredis", "wasi:keyvalue/store,atomics");
+        Ops.Json(host, "link", "put", "kvlost", "kvnobody", "wasi:keyvalue/store,atomics");
+        Ops.Json(host, "link", "put", "msg", "extmsg", "wasmcloud:messaging/consumer");
+    })
     {
-        NatsTestServer.SkipUnlessInstalled();
-        return _nats!;
     }
 
     public Task<WitValue> CallAsync(string component, WrpcFunction function, params string[] args) =>
         CallAsync(component, function, [.. args.Select(WitValue.String)]);
 
-    /// <summary>Calls the component's export over wRPC; until the bridge serves it (about a second after start) NATS says no responders.</summary>
-    public async Task<WitValue> CallAsync(string component, WrpcFunction function, params WitValue[] args)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            try { return (await _client!.InvokeAsync(WrpcSubjects.Prefix("default", component), function, args)).Single(); }
-            catch (WrpcNotFoundException) when (DateTime.UtcNow < deadline) { await Task.Delay(200); }
-        }
-    }
-
-    public void Dispose()
-    {
-        _client?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _connection?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _host?.Dispose();
-        _nats?.Dispose();
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    /// <summary>Calls the component's export over wRPC (once the bridge serves it).</summary>
+    public async Task<WitValue> CallAsync(string component, WrpcFunction function, params WitValue[] args) =>
+        (await UntilServedAsync(() => Client.InvokeAsync(WrpcSubjects.Prefix("default", component), function, args))).Single();
 }

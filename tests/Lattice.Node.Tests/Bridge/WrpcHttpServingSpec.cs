@@ -229,77 +229,31 @@ public sealed class WrpcHttpServingSpec(HttpServingHost fixture) : IClassFixture
 
 /// <summary>
 /// A nats-server with a 32 KiB max_payload and one `lattice up --nats` host running demo/http-hello as
-/// `hello`, http-echo.wasm as `echo` and http-fail.wasm as `fail` and as `slow` (1 s deadline), all answering over wRPC.
-/// Nothing when nats-server is missing.
+/// `hello`, http-echo as `echo`, http-fail as `fail` and again as `slow` (1 s per call), all answering.
 /// </summary>
-public sealed class HttpServingHost : IDisposable
+public sealed class HttpServingHost : ServedHost
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("lattice-http-serving-").FullName;
-    private readonly NatsTestServer? _nats;
-    private readonly HostProcess? _host;
-
-    public HttpServingHost()
+    public HttpServingHost() : base("http-serving-host", host =>
     {
-        if (NatsTestServer.Binary is null) return;
-        try
-        {
-            _nats = new NatsTestServer(maxPayload: 32 * 1024);
-            var database = $"Data Source={Path.Combine(_root, "lattice.db")};Default Timeout=30;Pooling=True";
-            _host = HostProcess.Start("http-serving-host", Path.Combine(_root, "host"), database, ["--nats", _nats.Url]);
-            _host.WaitUpAsync().GetAwaiter().GetResult();
-            Ops.Json(_host, "component", "start", "hello", Path.Combine(TestPaths.RepoRoot, "demo", "http-hello", "http-hello.wasm"));
-            Ops.Json(_host, "component", "start", "echo", TestPaths.Fixture("wat/http-echo.wasm"));
-            Ops.Json(_host, "component", "start", "fail", TestPaths.Fixture("wat/http-fail.wasm"));
-            // The same component with a 1 s deadline per call, for /spin.
-            Ops.Json(_host, "component", "start", "slow", TestPaths.Fixture("wat/http-fail.wasm"), "--timeout", "1");
-            WaitServedAsync().GetAwaiter().GetResult();
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-    }
-
-    public NatsTestServer Require()
+        Ops.Json(host, "component", "start", "hello", Path.Combine(TestPaths.RepoRoot, "demo", "http-hello", "http-hello.wasm"));
+        Ops.Json(host, "component", "start", "echo", TestPaths.Fixture("wat/http-echo.wasm"));
+        Ops.Json(host, "component", "start", "fail", TestPaths.Fixture("wat/http-fail.wasm"));
+        // The same component with a 1 s deadline per call, for /spin.
+        Ops.Json(host, "component", "start", "slow", TestPaths.Fixture("wat/http-fail.wasm"), "--timeout", "1");
+    }, maxPayload: 32 * 1024)
     {
-        NatsTestServer.SkipUnlessInstalled();
-        return _nats!;
-    }
-
-    /// <summary>The bridge follows the desired state within about a second: call until every component answers.</summary>
-    private async Task WaitServedAsync()
-    {
-        await using var connection = await _nats!.ConnectAsync("http-serving-wait");
-        await using var client = new WrpcClient(connection, new WrpcClientOptions { Timeout = TimeSpan.FromSeconds(10) });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        if (Nats is null) return;
         foreach (var id in (string[])["hello", "echo", "fail", "slow"])
-        {
-            while (true)
+            UntilServedAsync(async () =>
             {
-                try
-                {
-                    var request = WitValue.Record(("body", WrpcOutgoing.Bytes(ReadOnlyMemory<byte>.Empty)),
-                        ("trailers", WrpcOutgoing.Future(_ => new ValueTask<WitValue?>(WitValue.None))), ("method", WitValue.Variant("get")),
-                        ("path-with-query", WitValue.Some(WitValue.String("/ok"))), ("scheme", WitValue.None),
-                        ("authority", WitValue.Some(WitValue.String("localhost"))), ("headers", WitValue.List([])));
-                    await using var call = await client.CallAsync(WrpcSubjects.Prefix("default", id), WrpcHttpTypes.Handle, [request]);
-                    if (((WitResult)call.Results[0]).Payload is WitRecord response)
-                        await call.OpenByteStream((WrpcStream)response["body"]).CopyToAsync(Stream.Null);
-                    break;
-                }
-                catch (WrpcException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(200);
-                }
-            }
-        }
-    }
-
-    public void Dispose()
-    {
-        _host?.Dispose();
-        _nats?.Dispose();
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+                var request = WitValue.Record(("body", WrpcOutgoing.Bytes(ReadOnlyMemory<byte>.Empty)),
+                    ("trailers", WrpcOutgoing.Future(_ => new ValueTask<WitValue?>(WitValue.None))), ("method", WitValue.Variant("get")),
+                    ("path-with-query", WitValue.Some(WitValue.String("/ok"))), ("scheme", WitValue.None),
+                    ("authority", WitValue.Some(WitValue.String("localhost"))), ("headers", WitValue.List([])));
+                await using var call = await Client.CallAsync(WrpcSubjects.Prefix("default", id), WrpcHttpTypes.Handle, [request]);
+                if (((WitResult)call.Results[0]).Payload is WitRecord response)
+                    await call.OpenByteStream((WrpcStream)response["body"]).CopyToAsync(Stream.Null);
+                return true;
+            }, untilAnswered: true).GetAwaiter().GetResult();
     }
 }

@@ -239,69 +239,18 @@ public sealed class WrpcServingSpec(ServingHost fixture) : IClassFixture<Serving
 /// A nats-server with a 64 KiB max_payload and one `lattice up --nats` host running bench.wasm as
 /// `bench` and types.wasm as `types`, both already answering over wRPC. Nothing when nats-server is missing.
 /// </summary>
-public sealed class ServingHost : IDisposable
+public sealed class ServingHost : ServedHost
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("lattice-serving-").FullName;
-    private readonly NatsTestServer? _nats;
-    private readonly HostProcess? _host;
-
-    public ServingHost()
+    public ServingHost() : base("serving-host", host =>
     {
-        if (NatsTestServer.Binary is null) return;
-        try
-        {
-            _nats = new NatsTestServer();
-            var database = $"Data Source={Path.Combine(_root, "lattice.db")};Default Timeout=30;Pooling=True";
-            _host = HostProcess.Start("serving-host", Path.Combine(_root, "host"), database, ["--nats", _nats.Url]);
-            _host.WaitUpAsync().GetAwaiter().GetResult();
-            Ops.Json(_host, "component", "start", "bench", TestPaths.Fixture("wat/bench.wasm"));
-            Ops.Json(_host, "component", "start", "types", TestPaths.Fixture("wat/types.wasm"));
-            WaitServedAsync().GetAwaiter().GetResult();
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-    }
-
-    internal HostProcess Host => _host!;
-
-    public NatsTestServer Require()
+        Ops.Json(host, "component", "start", "bench", TestPaths.Fixture("wat/bench.wasm"));
+        Ops.Json(host, "component", "start", "types", TestPaths.Fixture("wat/types.wasm"));
+    })
     {
-        NatsTestServer.SkipUnlessInstalled();
-        return _nats!;
-    }
-
-    /// <summary>The bridge follows the desired state within about a second: call until both components answer.</summary>
-    private async Task WaitServedAsync()
-    {
-        await using var connection = await _nats!.ConnectAsync("serving-wait");
-        await using var client = new WrpcClient(connection, new WrpcClientOptions { Timeout = TimeSpan.FromSeconds(10) });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        foreach (var (id, function, args) in (IEnumerable<(string, WrpcFunction, WitValue[])>)
-                 [("bench", new WrpcFunction("", "add", [WitType.U32, WitType.U32], [WitType.U32]), [WitValue.U32(1), WitValue.U32(1)]),
-                  ("types", new WrpcFunction("lattice:fixtures/types", "echo-u8", [WitType.U8], [WitType.U8]), [WitValue.U8(1)])])
-        {
-            while (true)
-            {
-                try
-                {
-                    await client.InvokeAsync(WrpcSubjects.Prefix("default", id), function, args);
-                    break;
-                }
-                catch (WrpcException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(200);
-                }
-            }
-        }
-    }
-
-    public void Dispose()
-    {
-        _host?.Dispose();
-        _nats?.Dispose();
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+        if (Nats is null) return;
+        UntilServedAsync(() => Client.InvokeAsync(WrpcSubjects.Prefix("default", "bench"),
+            new WrpcFunction("", "add", [WitType.U32, WitType.U32], [WitType.U32]), [WitValue.U32(1), WitValue.U32(1)]), untilAnswered: true).GetAwaiter().GetResult();
+        UntilServedAsync(() => Client.InvokeAsync(WrpcSubjects.Prefix("default", "types"),
+            new WrpcFunction("lattice:fixtures/types", "echo-u8", [WitType.U8], [WitType.U8]), [WitValue.U8(1)]), untilAnswered: true).GetAwaiter().GetResult();
     }
 }

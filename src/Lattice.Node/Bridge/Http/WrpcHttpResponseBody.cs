@@ -7,10 +7,11 @@
 // releases the instance.
 using Lattice.Actors;
 using Lattice.Wasi.Http;
+using Lattice.Node.Bridge.Wrpc;
 
 namespace Lattice.Node.Bridge.Http;
 
-internal sealed class WrpcHttpResponseBody(HttpAnswer answer) : Stream
+internal sealed class WrpcHttpResponseBody(HttpAnswer answer) : AsyncReadStream
 {
     private readonly TaskCompletionSource<IReadOnlyList<HttpField>?> _trailers = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -30,11 +31,6 @@ internal sealed class WrpcHttpResponseBody(HttpAnswer answer) : Stream
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -44,14 +40,4 @@ internal sealed class WrpcHttpResponseBody(HttpAnswer answer) : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

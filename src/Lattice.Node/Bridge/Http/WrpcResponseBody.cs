@@ -12,7 +12,7 @@ using Lattice.Wit.Wrpc;
 
 namespace Lattice.Node.Bridge.Http;
 
-internal sealed class WrpcResponseBody : Stream
+internal sealed class WrpcResponseBody : AsyncReadStream
 {
     private readonly WrpcInvocation _invocation;
     private readonly WrpcFuture _trailersFuture;
@@ -73,11 +73,6 @@ internal sealed class WrpcResponseBody : Stream
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
@@ -94,14 +89,4 @@ internal sealed class WrpcResponseBody : Stream
         if (disposing) _ = DisposeAsync().AsTask();
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

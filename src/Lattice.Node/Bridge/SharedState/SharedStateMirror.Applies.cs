@@ -1,12 +1,7 @@
 // Buckets → our side: entries other hosts wrote become links and configs here (see SharedStateMirror.cs).
-using System.Text.Json;
-using System.Threading.Channels;
-using Akka.Actor;
-using Akka.Cluster;
 using Lattice.Actors;
 using Lattice.Model;
 using Microsoft.Extensions.Logging;
-using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
 
 namespace Lattice.Node.Bridge.SharedState;

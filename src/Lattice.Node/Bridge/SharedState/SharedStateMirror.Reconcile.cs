@@ -1,12 +1,8 @@
 // Becoming leader, or back after NATS was away: the union of both sides (see SharedStateMirror.cs).
 using System.Text.Json;
-using System.Threading.Channels;
-using Akka.Actor;
-using Akka.Cluster;
 using Lattice.Actors;
 using Lattice.Model;
 using Microsoft.Extensions.Logging;
-using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
 
 namespace Lattice.Node.Bridge.SharedState;

@@ -1,12 +1,6 @@
 // Our side → buckets: each change of the desired state written as a wasmCloud host writes it (see SharedStateMirror.cs).
-using System.Text.Json;
-using System.Threading.Channels;
-using Akka.Actor;
-using Akka.Cluster;
-using Lattice.Actors;
 using Lattice.Model;
 using Microsoft.Extensions.Logging;
-using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
 
 namespace Lattice.Node.Bridge.SharedState;

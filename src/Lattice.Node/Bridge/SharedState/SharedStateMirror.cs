@@ -36,7 +36,6 @@
 // Not covered: two writers changing one COMPONENT_ key at the same instant (wasmCloud hosts do not
 // guard that either: their read-modify-write has no revision check), and deletions made on one
 // side while the other could not see them (no leader bridge, NATS away: the union brings them back).
-using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster;

@@ -3,7 +3,7 @@ using Lattice.Wit;
 
 namespace Lattice.Node.Bridge.Wrpc;
 
-internal sealed class WrpcByteStream(IAsyncEnumerable<WitValue> chunks) : Stream
+internal sealed class WrpcByteStream(IAsyncEnumerable<WitValue> chunks) : AsyncReadStream
 {
     // An async enumerator keeps the token it was made with; each read's token cancels it through this one
     // (a cancelled read ends the stream: what it had half-read is gone).
@@ -11,12 +11,6 @@ internal sealed class WrpcByteStream(IAsyncEnumerable<WitValue> chunks) : Stream
     private IAsyncEnumerator<WitValue>? _chunks;
     private ReadOnlyMemory<byte> _current;
     private bool _ended;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -41,11 +35,6 @@ internal sealed class WrpcByteStream(IAsyncEnumerable<WitValue> chunks) : Stream
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     public override async ValueTask DisposeAsync()
     {
         if (_chunks is not null) await _chunks.DisposeAsync().ConfigureAwait(false);
@@ -62,9 +51,4 @@ internal sealed class WrpcByteStream(IAsyncEnumerable<WitValue> chunks) : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
