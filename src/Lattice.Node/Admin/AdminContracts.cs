@@ -65,14 +65,16 @@ internal sealed record ComponentStartBody(
     string Id, string? Artifact, string? Url, int Instances, IReadOnlyList<string>? Config,
     IReadOnlyDictionary<string, string>? Placement, double? TimeoutSeconds);
 
+/// <summary>A component of the desired state; <see cref="Annotations"/> (left out when none) as tools such as the NATS bridge keep them.</summary>
 internal sealed record ComponentInfo(
-    string Id, string Artifact, int Instances, IReadOnlyList<string> Config, IReadOnlyDictionary<string, string> Placement, double? TimeoutSeconds);
+    string Id, string Artifact, int Instances, IReadOnlyList<string> Config, IReadOnlyDictionary<string, string> Placement, double? TimeoutSeconds,
+    IReadOnlyDictionary<string, string>? Annotations = null);
 
 internal sealed record ScaleBody(int Instances);
 
 internal sealed record ProviderStartBody(string Id, string Kind, IReadOnlyList<string>? Config);
 
-internal sealed record ProviderInfo(string Id, string Kind, IReadOnlyList<string> Config);
+internal sealed record ProviderInfo(string Id, string Kind, IReadOnlyList<string> Config, IReadOnlyDictionary<string, string>? Annotations = null);
 
 /// <summary>A call with JSON arguments; the answer is the result's JSON itself.</summary>
 internal sealed record CallBody(string Function, IReadOnlyList<string> Args, double? TimeoutSeconds);

@@ -55,7 +55,7 @@ internal static partial class ComponentEndpoints
 
         v1.MapGet("/providers", async (LatticeNode node, CancellationToken ct) =>
             (await (await node.ClientAsync(ct)).GetStateAsync(ct)).Providers.Values.OrderBy(p => p.Id, StringComparer.Ordinal)
-                .Select(p => new ProviderInfo(p.Id, p.Kind, p.ConfigNames)).ToList());
+                .Select(p => new ProviderInfo(p.Id, p.Kind, p.ConfigNames, p.Notes.Count == 0 ? null : p.Notes)).ToList());
         v1.MapPost("/providers", async (LatticeNode node, ProviderStartBody body, CancellationToken ct) =>
         {
             await (await node.ClientAsync(ct)).SendAsync(new StartProvider(new ProviderSpec(body.Id, body.Kind, body.Config ?? [])), ct);
@@ -94,7 +94,7 @@ internal static partial class ComponentEndpoints
     }
 
     private static ComponentInfo ToInfo(ComponentSpec s) =>
-        new(s.Id, s.ArtifactSha256, s.Instances, s.ConfigNames, s.Placement, s.Timeout?.TotalSeconds);
+        new(s.Id, s.ArtifactSha256, s.Instances, s.ConfigNames, s.Placement, s.Timeout?.TotalSeconds, s.Notes.Count == 0 ? null : s.Notes);
 
     [GeneratedRegex("^[0-9a-fA-F]{64}$")]
     private static partial Regex Sha256();

@@ -118,6 +118,11 @@ public sealed class ControlInterfaceSpec(BridgeHosts hosts) : IClassFixture<Brid
         Assert.Equal(0, (int)listed["revision"]!);
         Assert.Null(listed["limits"]);
         Assert.Equal("spec", (string?)listed["annotations"]!["owner"]);
+        // The reference and annotations are kept with the spec: the CLI shows them, and they outlive this bridge.
+        var spec = Ops.Json(hosts.Hosts[1], "get", "components").AsArray().Single(c => (string?)c!["id"] == id)!;
+        Assert.Equal(bench, (string?)spec["annotations"]!["lattice.dev/image-ref"]);
+        Assert.Equal("spec", (string?)spec["annotations"]!["owner"]);
+        Assert.Equal("{\"" + Host1 + "\":1}", (string?)spec["annotations"]!["lattice.dev/host-instances"]);
 
         // Counts are per host, as on wasmCloud: the lattice runs the sum, each host lists its own share.
         Replied(await bus.RequestAsync($"component.scale.{Host2}", Json(new { component_ref = bench, component_id = id, count = 2 })), true, "");
