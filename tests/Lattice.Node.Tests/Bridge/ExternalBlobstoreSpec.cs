@@ -1,4 +1,9 @@
+using Lattice.Actors;
+using Lattice.Actors.Providers;
+using Lattice.Model;
+using Lattice.Node.Bridge.Providers;
 using Lattice.Node.Bridge.Wrpc;
+using Lattice.Providers.Blobstore;
 using Lattice.Wit;
 using static Lattice.Node.Tests.Wrpc.SpecBytes;
 
@@ -124,6 +129,88 @@ public sealed class ExternalBlobstoreSpec(ExternalBlobstoreHost fixture) : IClas
         // info opens the container first (get-container).
         Assert.Equal("nothing on the NATS lattice serves wrpc:blobstore/blobstore@0.2.0.get-container-info (nor @0.1.0) for 'blobnobody'",
             Err(await fixture.CallAsync("bloblost", ExternalBlobstoreHost.Info, S("c"), S("o"))));
+    }
+
+    [SkippableFact]
+    public async Task Write_sessions_reads_and_listings_keep_the_answers_of_our_own_backends()
+    {
+        var nats = fixture.Require();
+        await using var provider = await SpecBlobProvider.StartAsync(nats, "default", "extblobops");
+        await using var connection = await nats.ConnectAsync("blob-ops-client");
+        await using var client = new WrpcClient(connection, new WrpcClientOptions { Timeout = TimeSpan.FromSeconds(30) });
+        Task<ProviderResult> Send(string operation, string[] args, byte[]? payload = null, ulong number = 0, string source = "src") =>
+            WrpcProviderCalls.SendAsync(client, "default", new ExternalProviderCall(source, "extblobops", "default",
+                WitInterfaceName.Parse("wasi:blobstore/blobstore@0.2.0-draft"), new ProviderRequest(operation, args, payload, number), TimeSpan.FromSeconds(30)),
+                CancellationToken.None);
+        int Writes() => provider.Calls.Count(c => c.Function == "write-container-data");
+
+        Assert.Equal("container 'c' does not exist", (await Send(BlobProtocol.WriteBegin, ["c", "o"])).Error);
+        Assert.Null((await Send(BlobProtocol.CreateContainer, ["c"])).Error);
+        Assert.True((await Send(BlobProtocol.ContainerExists, ["c"])).Found);
+        Assert.Equal(1_700_000_000ul, (await Send(BlobProtocol.GetContainer, ["c"])).Number);
+
+        // A session: chunks at their offsets, nothing at the provider before the commit.
+        var session = Assert.Single((await Send(BlobProtocol.WriteBegin, ["c", "o"])).Items!);
+        Assert.Null((await Send(BlobProtocol.WriteChunk, [session], "hello "u8.ToArray(), 0)).Error);
+        Assert.Equal("chunk at offset 3, but the upload of 'o' has 6 bytes so far", (await Send(BlobProtocol.WriteChunk, [session], "x"u8.ToArray(), 3)).Error);
+        Assert.StartsWith("no such upload", (await Send(BlobProtocol.WriteChunk, [session], "x"u8.ToArray(), 6, source: "other")).Error);
+        Assert.Null((await Send(BlobProtocol.WriteChunk, [session], "world"u8.ToArray(), 6)).Error);
+        Assert.Equal(0, Writes());
+        Assert.Null((await Send(BlobProtocol.WriteCommit, [session], number: 11)).Error);
+        Assert.Equal("hello world"u8.ToArray(), provider.Object("c", "o"));
+        Assert.StartsWith("no such upload", (await Send(BlobProtocol.WriteCommit, [session], number: 11)).Error);
+
+        // Aborted, or ended with another length than written: nothing is sent.
+        session = (await Send(BlobProtocol.WriteBegin, ["c", "gone"])).Items![0];
+        Assert.Null((await Send(BlobProtocol.WriteChunk, [session], "abc"u8.ToArray(), 0)).Error);
+        Assert.Null((await Send(BlobProtocol.WriteAbort, [session])).Error);
+        Assert.StartsWith("no such upload", (await Send(BlobProtocol.WriteCommit, [session], number: 3)).Error);
+        session = (await Send(BlobProtocol.WriteBegin, ["c", "short"])).Items![0];
+        Assert.Null((await Send(BlobProtocol.WriteChunk, [session], "abc"u8.ToArray(), 0)).Error);
+        Assert.Equal("the upload of 'short' ended with 3 bytes, but the writer sent 4", (await Send(BlobProtocol.WriteCommit, [session], number: 4)).Error);
+        Assert.Equal(1, Writes());
+
+        // Past 4 MiB the bridge keeps the bytes in a temporary file; they arrive whole.
+        var large = Enumerable.Range(0, 5 * 1024 * 1024 + 7).Select(k => (byte)(k % 241)).ToArray();
+        session = (await Send(BlobProtocol.WriteBegin, ["c", "large"])).Items![0];
+        for (var at = 0; at < large.Length; at += BlobProtocol.ChunkSize)
+            Assert.Null((await Send(BlobProtocol.WriteChunk, [session], large[at..Math.Min(at + BlobProtocol.ChunkSize, large.Length)], (ulong)at)).Error);
+        Assert.Null((await Send(BlobProtocol.WriteCommit, [session], number: (ulong)large.Length)).Error);
+        Assert.Equal(large, provider.Object("c", "large"));
+
+        // Reads: the range asked, the object's size, and a stamp from size and created-at that later ranges must match.
+        var read = await Send(BlobProtocol.Read, ["c", "o", "4", ""], number: 6);
+        Assert.Equal("worl"u8.ToArray(), read.Payload);
+        Assert.Equal(11ul, read.Number);
+        Assert.Equal(["11:1700000000"], read.Items!);
+        Assert.Equal("d"u8.ToArray(), (await Send(BlobProtocol.Read, ["c", "o", "4", "11:1700000000"], number: 10)).Payload);
+        Assert.Equal("object 'o' changed while it was being read", (await Send(BlobProtocol.Read, ["c", "o", "4", "5:1700000000"], number: 6)).Error);
+        var before = provider.Calls.Count(c => c.Function == "get-container-data");
+        Assert.Empty((await Send(BlobProtocol.Read, ["c", "o", "4", ""], number: 11)).Payload!);
+        Assert.Equal(before, provider.Calls.Count(c => c.Function == "get-container-data")); // nothing to fetch past the end
+        var info = await Send(BlobProtocol.ObjectInfo, ["c", "o"]);
+        Assert.Equal((11ul, "1700000000"), (info.Number, info.Items![0]));
+
+        Assert.Null((await Send(BlobProtocol.CopyObject, ["c", "o", "c", "copy"])).Error);
+        Assert.Equal(ToHex(New().Str("c").Str("o").Str("c").Str("copy").ToArray()), ToHex(provider.Calls[^1].Params));
+        Assert.Null((await Send(BlobProtocol.MoveObject, ["c", "copy", "c", "moved"])).Error);
+        Assert.Equal("default.extblobops.wrpc.0.0.1.wrpc:blobstore/blobstore@0.2.0.move-object", provider.Calls[^1].Subject);
+        Assert.True((await Send(BlobProtocol.HasObject, ["c", "moved"])).Found);
+        Assert.False((await Send(BlobProtocol.HasObject, ["c", "copy"])).Found);
+
+        // 1500 names in the provider's order come back in sorted pages of 1000, then the rest.
+        for (var i = 1499; i >= 0; i--) provider.Put("many", $"n{i:D4}", [1]);
+        var first = await Send(BlobProtocol.ListObjects, ["many", ""]);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"n{i:D4}"), first.Items!);
+        Assert.True(first.Found);
+        var rest = await Send(BlobProtocol.ListObjects, ["many", first.Items![^1]]);
+        Assert.Equal(Enumerable.Range(1000, 500).Select(i => $"n{i:D4}"), rest.Items!);
+        Assert.False(rest.Found);
+
+        Assert.Null((await Send(BlobProtocol.Clear, ["many"])).Error);
+        Assert.Empty((await Send(BlobProtocol.ListObjects, ["many", ""])).Items!);
+        Assert.Equal("container not found", (await Send(BlobProtocol.DeleteContainer, ["nowhere"])).Error);
+        Assert.Null(provider.Fault);
     }
 
     private static WitValue S(string s) => WitValue.String(s);

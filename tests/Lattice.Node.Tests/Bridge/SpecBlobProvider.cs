@@ -59,6 +59,16 @@ internal sealed class SpecBlobProvider : IAsyncDisposable
         lock (_store) return _store.TryGetValue(container, out var c) && c.TryGetValue(name, out var data) ? data : null;
     }
 
+    /// <summary>Stores an object directly (a test's setup).</summary>
+    public void Put(string container, string name, byte[] data)
+    {
+        lock (_store)
+        {
+            _store.TryAdd(container, []);
+            _store[container][name] = data;
+        }
+    }
+
     /// <summary>A failure while serving (the test fails on it at dispose).</summary>
     public Exception? Fault { get; private set; }
 
@@ -115,6 +125,34 @@ internal sealed class SpecBlobProvider : IAsyncDisposable
                 bool removed;
                 lock (_store) removed = _store.Remove(name);
                 await ResultAsync(results, removed ? Hex("00") : Err("container not found"));
+                break;
+            }
+            case "clear-container":
+            {
+                var name = p.Str();
+                if (Container(name) is { } objects)
+                {
+                    lock (_store) objects.Clear();
+                    await ResultAsync(results, Hex("00"));
+                }
+                else await ResultAsync(results, Err("container not found"));
+                break;
+            }
+            case "copy-object" or "move-object":
+            {
+                var (sc, so, dc, @do) = (p.Str(), p.Str(), p.Str(), p.Str());
+                var error = Lookup(sc, so, out var data) ?? (Container(dc) is null ? "container not found" : null);
+                if (error is not null)
+                {
+                    await ResultAsync(results, Err(error));
+                    break;
+                }
+                lock (_store)
+                {
+                    if (function == "move-object") _store[sc].Remove(so);
+                    _store[dc][@do] = data!;
+                }
+                await ResultAsync(results, Hex("00"));
                 break;
             }
             case "has-object":
