@@ -25,7 +25,7 @@
 //   write-abort        [session]
 namespace Lattice.Providers.Blobstore;
 
-internal static class BlobProtocol
+public static class BlobProtocol
 {
     /// <summary>The most object bytes in one request or answer.</summary>
     public const int ChunkSize = 64 * 1024;

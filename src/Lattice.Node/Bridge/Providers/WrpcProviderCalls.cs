@@ -1,5 +1,6 @@
 // Capability requests to a provider outside the lattice, as a wasmCloud 1.x host sends them: the
-// request becomes the wire interface wasmCloud's providers serve (WrpcKeyValue, WrpcMessaging), is
+// request becomes the wire interface wasmCloud's providers serve (WrpcKeyValue, WrpcMessaging; a
+// blobstore request may be several calls with streams, WrpcBlobstore), is
 // invoked on `{lattice}.{provider id}` with the `source-id` and `link-name` headers, and the
 // results become the ProviderResult our own backend would give. What cannot reach the provider
 // (nothing subscribed: NATS 503; a broken answer; NATS itself) is an ExternalCallException with one
@@ -20,12 +21,14 @@ internal static class WrpcProviderCalls
         { Namespace: "wasi", Package: "keyvalue", Interface: "store" or "atomics" or "batch" } => WrpcKeyValue.Translate(call.Interface.Interface, call.Request),
         { Namespace: "wasmcloud", Package: "messaging", Interface: "consumer" } => WrpcMessaging.Translate(call.Request),
         { Namespace: "wasi", Package: "blobstore" } =>
-            throw new ExternalCallException($"blobstore over wRPC is not supported: link '{call.LinkName}' of {call.SourceId} names '{call.Target}', which is not a provider of this lattice"),
+            throw new InvalidOperationException("a blobstore request is several wire calls: WrpcBlobstore sends it"),
         var other => throw new ExternalCallException($"{other} has no wRPC form for a provider outside the lattice ('{call.Target}')"),
     };
 
     public static async Task<ProviderResult> SendAsync(WrpcClient client, string lattice, ExternalProviderCall call, CancellationToken cancellationToken)
     {
+        if (call.Interface is { Namespace: "wasi", Package: "blobstore" })
+            return await WrpcBlobstore.SendAsync(client, lattice, call, cancellationToken).ConfigureAwait(false);
         WireCall wire;
         string prefix;
         try
