@@ -90,6 +90,32 @@ public sealed class ExternalHttpServerSpec(ExternalHttpServerHost fixture) : ICl
     }
 
     [SkippableFact]
+    public async Task A_trap_is_a_500_and_a_body_that_breaks_off_aborts_the_connection()
+    {
+        var nats = fixture.Require();
+        await fixture.WaitRoutedAsync();
+        await using var component = await SpecHttpClient.StartAsync(nats, "extweb");
+
+        // The component fails the invocation: `Rc.results` ends before the result decodes.
+        using (var trapped = await AnswerAsync(component, "/ext/trap", []))
+        {
+            Assert.Equal(500, (int)trapped.StatusCode);
+            Assert.Contains("'extweb'", await trapped.Content.ReadAsStringAsync());
+        }
+
+        // ok(200), then the body ends without its end marker: the client sees the connection cut, not a clean end.
+        var sent = HttpProbe.Client.GetAsync(fixture.Url + "/ext/broken");
+        var call = await component.NextCallAsync();
+        await component.ParamsAsync(call, await component.HandshakeAsync(call));
+        await component.ResultsAsync(call, New().Byte(0, 0, 0).U(200).U(0).ToArray());
+        await component.BreakAsync(call, ".results.0.0", New().Bytes("part"u8.ToArray()).ToArray(), "component trapped");
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => sent);
+
+        using var after = await AnswerAsync(component, "/ext/after", New().Byte(0, 0, 0).U(200).U(0).ToArray(), [New().Bytes("ok"u8.ToArray()).Byte(0).ToArray()]);
+        Assert.Equal("ok", await after.Content.ReadAsStringAsync());
+    }
+
+    [SkippableFact]
     public async Task Without_the_component_on_the_NATS_lattice_the_client_gets_503_with_one_line_and_the_host_keeps_serving()
     {
         var nats = fixture.Require();
@@ -110,13 +136,17 @@ public sealed class ExternalHttpServerSpec(ExternalHttpServerHost fixture) : ICl
         Assert.Equal(204, (int)served.StatusCode);
     }
 
-    /// <summary>A GET to <paramref name="path"/>; the component answers <paramref name="results"/> (and, for ok, the body messages and no trailers).</summary>
+    /// <summary>
+    /// A GET to <paramref name="path"/>; the component answers <paramref name="results"/> (no bytes: the results end
+    /// before they decode) and, for ok, the body messages and no trailers.
+    /// </summary>
     private async Task<HttpResponseMessage> AnswerAsync(SpecHttpClient component, string path, byte[] results, byte[][]? body = null)
     {
         var sent = HttpProbe.Client.GetAsync(fixture.Url + path);
         var call = await component.NextCallAsync();
         await component.ParamsAsync(call, await component.HandshakeAsync(call));
-        await component.ResultsAsync(call, results);
+        if (results.Length == 0) await component.StreamAsync(call, ".results", []);
+        else await component.ResultsAsync(call, results);
         if (body is not null)
         {
             await component.StreamAsync(call, ".results.0.0", body);
