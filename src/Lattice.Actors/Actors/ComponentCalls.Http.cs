@@ -2,7 +2,9 @@
 // streams in and out through the exchange (wasi:http), never held whole. An instance on another
 // host gets it as one message each way (HttpInvoke/HttpReply), so bodies that cross hosts are
 // limited to MaxCrossHostBody; a server that wants unlimited streaming runs next to an instance
-// (the http-server provider prefers local instances like every other caller).
+// (the http-server provider prefers local instances like every other caller). An id that names no
+// component (and no provider) of this lattice goes to the host's IExternalLinks when there is one
+// (the NATS bridge: a wasmCloud component on the same NATS lattice), with the caller's id as source.
 using Akka.Actor;
 using Lattice.Wasi.Http;
 
@@ -15,11 +17,18 @@ internal sealed partial class ComponentCalls
 
     public const string HttpHandlerFunction = "wasi:http/incoming-handler#handle";
 
-    public async Task<HttpAnswer> ServeHttpAsync(string componentId, HttpRequestHead request, Stream? body,
-        TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task<HttpAnswer> ServeHttpAsync(string componentId, HttpRequestHead request, Stream? body,
+        TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        ServeHttpAsync(componentId, request, body, null, timeout, cancellationToken);
+
+    public async Task<HttpAnswer> ServeHttpAsync(string componentId, HttpRequestHead request, Stream? body, string? sourceId,
+        TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var call = new InvokeJson(componentId, HttpHandlerFunction, [], timeout ?? host.Options.CallTimeout);
-        var (lease, failure) = host.Directory.Reserve(host.CurrentState, call, host.Region);
+        var state = host.CurrentState;
+        if (!state.Components.ContainsKey(componentId) && !state.Providers.ContainsKey(componentId) && ExternalLinks.Current is { } external)
+            return await external.ServeHttpAsync(new ExternalHttpServe(componentId, sourceId, request, body, call.Timeout), cancellationToken);
+        var (lease, failure) = host.Directory.Reserve(state, call, host.Region);
         if (failure is not null) return HttpAnswer.Failed(503, failure.Error ?? "unavailable");
         return lease.Instance is { IsLocal: true }
             ? await ServeLocallyAsync(lease, request, body, call.Timeout, cancellationToken)

@@ -22,6 +22,15 @@ public interface ILatticeCalls
     /// </summary>
     Task<HttpAnswer> ServeHttpAsync(string componentId, HttpRequestHead request, Stream? body,
         TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="ServeHttpAsync(string, HttpRequestHead, Stream?, TimeSpan?, CancellationToken)"/>, saying who asks:
+    /// <paramref name="sourceId"/> (an http-server provider's id) is what a component outside the lattice is told
+    /// the request comes from (wasmCloud's <c>source-id</c>).
+    /// </summary>
+    Task<HttpAnswer> ServeHttpAsync(string componentId, HttpRequestHead request, Stream? body, string? sourceId,
+        TimeSpan? timeout, CancellationToken cancellationToken) =>
+        ServeHttpAsync(componentId, request, body, timeout, cancellationToken);
 }
 
 /// <summary>This host's way into the lattice's instances: straight to the chosen one (local first), no hop through the router actor.</summary>

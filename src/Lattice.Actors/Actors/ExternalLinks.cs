@@ -6,6 +6,9 @@
 // capability binding's backend-neutral ProviderRequest (SendAsync), which the host translates into
 // the wire interface wasmCloud's providers serve (wasi:keyvalue -> wrpc:keyvalue, ...), and a
 // guest's outgoing HTTP request (SendHttpAsync), which goes to an http-client provider there.
+// One kind of call comes from a caller of ILatticeCalls.ServeHttpAsync (our http-server provider)
+// whose component id names no component of this lattice: an HTTP request for a component there
+// (ServeHttpAsync).
 using Lattice.Actors.Providers;
 using Lattice.Model;
 using Lattice.Wasi.Http;
@@ -28,6 +31,12 @@ public sealed record ExternalProviderCall(string SourceId, string Target, string
 
 /// <summary>A guest's <c>wasi:http/outgoing-handler</c> request whose link points outside the lattice.</summary>
 public sealed record ExternalHttpCall(string SourceId, string Target, string LinkName, OutgoingHttpRequest Request);
+
+/// <summary>An HTTP request for the <c>wasi:http/incoming-handler</c> export of a component outside the lattice.</summary>
+/// <param name="SourceId">Who asks (our http-server provider's id), or null when the caller did not say.</param>
+/// <param name="Body">The request body as it arrives (null for none); read, never disposed, by the callee.</param>
+/// <param name="Timeout">How long to wait for the response head.</param>
+public sealed record ExternalHttpServe(string ComponentId, string? SourceId, HttpRequestHead Request, Stream? Body, TimeSpan Timeout);
 
 public interface IExternalLinks
 {
@@ -52,6 +61,15 @@ public interface IExternalLinks
     /// <paramref name="cancellationToken"/> fires when the guest drops the request.
     /// </summary>
     Task<OutgoingHttpResponse> SendHttpAsync(ExternalHttpCall call, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Serves an HTTP request with a component outside the lattice, as <see cref="ILatticeCalls.ServeHttpAsync"/>
+    /// does with one of ours: returns once the response head is there, with the body streaming; never throws
+    /// for the component's or the transport's failures (the answer then carries the status and a one-line
+    /// message, and the component's own <c>err(error-code)</c> as <see cref="HttpAnswer.ErrorCode"/>).
+    /// <paramref name="cancellationToken"/> fires when the client is gone.
+    /// </summary>
+    Task<HttpAnswer> ServeHttpAsync(ExternalHttpServe call, CancellationToken cancellationToken = default);
 }
 
 public sealed class ExternalCallException(string message) : Exception(message);

@@ -38,7 +38,22 @@ public sealed class HttpAnswer : IDisposable
     /// </summary>
     public HttpErrorCode? ErrorCode { get; }
 
-    internal static HttpAnswer Failed(int status, string message, HttpErrorCode? errorCode = null) =>
+    /// <summary>
+    /// A response to send: <paramref name="body"/> is copied to the client (an <see cref="HttpBodyException"/> from it
+    /// aborts the connection); disposing the answer disposes <paramref name="release"/>, then the body. Headers whose
+    /// name or value HTTP does not allow are dropped (they come from outside: a server could not send them).
+    /// </summary>
+    public static HttpAnswer Responded(int status, IReadOnlyList<HttpField> headers, Stream body, IDisposable? release = null)
+    {
+        if (status is < 100 or > 999) throw new ArgumentOutOfRangeException(nameof(status), status, "not an HTTP status");
+        return new(status, headers.Where(h => HttpFields.IsValidName(h.Name) && HttpFields.IsValidValue(h.Value)).ToList(), body, release);
+    }
+
+    /// <summary>
+    /// No response of the component's own: <paramref name="status"/> and <paramref name="message"/> (one line, also the
+    /// plain-text body), with the component's <c>err(error-code)</c> when that was its answer.
+    /// </summary>
+    public static HttpAnswer Failed(int status, string message, HttpErrorCode? errorCode = null) =>
         new(status, [new HttpField("content-type", "text/plain; charset=utf-8")],
             new MemoryStream(System.Text.Encoding.UTF8.GetBytes(message + "\n"), writable: false), failure: message, errorCode: errorCode);
 

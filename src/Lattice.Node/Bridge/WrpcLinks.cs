@@ -3,7 +3,9 @@
 // with wasmCloud's `source-id` and `link-name` headers, as a wasmCloud host would send it. Requests
 // of our capability bindings (wasi:keyvalue, wasmcloud:messaging) go to a wasmCloud provider under
 // the wire names its providers serve (Providers/WrpcProviderCalls); a component's outgoing HTTP
-// goes to a wasmCloud http-client provider as wrpc:http/outgoing-handler (Http/WrpcOutgoingHttp).
+// goes to a wasmCloud http-client provider as wrpc:http/outgoing-handler (Http/WrpcOutgoingHttp);
+// an HTTP request our http-server provider routes to a wasmCloud component goes to it as
+// wrpc:http/incoming-handler, as wasmCloud's http-server sends it (Http/WrpcIncomingHttpClient).
 // Installed as ExternalLinks.Current while the bridge runs.
 using Lattice.Actors;
 using Lattice.Actors.Providers;
@@ -49,6 +51,9 @@ internal sealed class WrpcLinks(INatsConnection nats, string lattice) : IExterna
 
     public Task<OutgoingHttpResponse> SendHttpAsync(ExternalHttpCall call, CancellationToken cancellationToken = default) =>
         WrpcOutgoingHttp.SendAsync(_client, lattice, call, cancellationToken);
+
+    public Task<HttpAnswer> ServeHttpAsync(ExternalHttpServe call, CancellationToken cancellationToken = default) =>
+        WrpcIncomingHttpClient.ServeAsync(_client, lattice, call, cancellationToken);
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 }

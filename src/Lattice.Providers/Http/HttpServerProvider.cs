@@ -71,7 +71,8 @@ internal sealed class HttpServer : IProviderBackend, IObservesLinks
             $"{request.PathBase}{request.Path}{request.QueryString}", headers);
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 
-        using var answer = await _context.Calls.ServeHttpAsync(route.ComponentId, head, hasBody ? request.Body : null, cancellationToken: http.RequestAborted);
+        // Our id goes with it: a component outside the lattice (on wasmCloud) is told who asks, as wasmCloud's http-server does.
+        using var answer = await _context.Calls.ServeHttpAsync(route.ComponentId, head, hasBody ? request.Body : null, _context.ProviderId, null, http.RequestAborted);
         var response = http.Response;
         response.StatusCode = answer.Status;
         foreach (var field in answer.Headers)
