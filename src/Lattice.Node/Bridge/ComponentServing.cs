@@ -35,6 +35,7 @@ internal sealed class ComponentServing : IAsyncDisposable
     private readonly ComponentCache _cache;
     private readonly ConcurrentDictionary<string, ComponentWorld> _worlds = new();
     private readonly Dictionary<string, Served> _served = new();
+    private volatile IReadOnlySet<string> _servedIds = new HashSet<string>();
 
     public ComponentServing(INatsConnection nats, LatticeClient client, string lattice, ILogger log)
     {
@@ -78,7 +79,15 @@ internal sealed class ComponentServing : IAsyncDisposable
             if (_served.ContainsKey(id)) continue;
             _served[id] = new Served(spec.ArtifactSha256, await ServeAsync(spec, cancellationToken));
         }
+        _servedIds = _served.Keys.ToHashSet();
     }
+
+    /// <summary>
+    /// Whether this bridge still serves <paramref name="componentId"/> over wRPC (it stops within a
+    /// second of the component leaving the desired state). A call "out" to such an id would come back
+    /// here: WrpcLinks refuses it instead of looping.
+    /// </summary>
+    public bool Serves(string componentId) => _servedIds.Contains(componentId);
 
     /// <summary>Subscribes the component's functions; null (logged once per artifact) when it cannot be served.</summary>
     private async Task<WrpcServing?> ServeAsync(ComponentSpec spec, CancellationToken cancellationToken)

@@ -95,7 +95,7 @@ internal sealed class NatsBridge(LatticeNode node, NatsSettings settings, IHostA
 
         _serving = new ComponentServing(connection, runtime.Client, host.Lattice, log);
         loops.Add(_serving.RunAsync(stoppingToken));
-        ExternalLinks.Current = _links = new WrpcLinks(connection, host.Lattice);
+        ExternalLinks.Current = _links = new WrpcLinks(connection, host.Lattice, _serving.Serves);
         loops.Add(shared.RunAsync(stoppingToken));
         loops.Add(HeartbeatAsync(host, stoppingToken));
         loops.Add(PublishDiffsAsync(stoppingToken));

@@ -18,7 +18,8 @@ using NATS.Client.Core;
 
 namespace Lattice.Node.Bridge;
 
-internal sealed class WrpcLinks(INatsConnection nats, string lattice) : IExternalLinks, IAsyncDisposable
+/// <param name="servedHere">Whether this bridge serves that component id itself (see ComponentServing.Serves).</param>
+internal sealed class WrpcLinks(INatsConnection nats, string lattice, Func<string, bool> servedHere) : IExternalLinks, IAsyncDisposable
 {
     private readonly WrpcClient _client = new(nats, new WrpcClientOptions { Timeout = TimeSpan.FromMinutes(10) });
 
@@ -53,7 +54,10 @@ internal sealed class WrpcLinks(INatsConnection nats, string lattice) : IExterna
         WrpcOutgoingHttp.SendAsync(_client, lattice, call, cancellationToken);
 
     public Task<HttpAnswer> ServeHttpAsync(ExternalHttpServe call, CancellationToken cancellationToken = default) =>
-        WrpcIncomingHttpClient.ServeAsync(_client, lattice, call, cancellationToken);
+        servedHere(call.ComponentId)
+            // One of ours that just left the desired state, still subscribed for a moment: going out would reach ourselves.
+            ? Task.FromResult(HttpAnswer.Failed(503, $"component '{call.ComponentId}' is stopping"))
+            : WrpcIncomingHttpClient.ServeAsync(_client, lattice, call, cancellationToken);
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 }

@@ -103,12 +103,30 @@ public sealed class ExternalHttpClientSpec(ExternalHttpHost fixture) : IClassFix
     }
 
     [SkippableFact]
+    public async Task An_http_request_for_a_component_this_bridge_still_serves_is_refused_not_sent_back_to_itself()
+    {
+        var nats = fixture.Require();
+        await using var server = await nats.ConnectAsync("exthttp-loop");
+        // Anything that went out for 'mine' would land here.
+        await using var sub = await server.SubscribeCoreAsync<byte[]>("default.mine.>");
+        await server.PingAsync();
+        await using var connection = await nats.ConnectAsync("exthttp-loop-links");
+        await using var links = new WrpcLinks(connection, "default", id => id == "mine");
+
+        using var answer = await links.ServeHttpAsync(new ExternalHttpServe("mine", "web", new HttpRequestHead("GET", "http", "localhost", "/", []), null, TimeSpan.FromSeconds(5)));
+        Assert.Equal(503, answer.Status);
+        Assert.Equal("component 'mine' is stopping", answer.Failure);
+        using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await sub.Msgs.ReadAsync(quiet.Token));
+    }
+
+    [SkippableFact]
     public async Task The_bridge_sends_headers_default_scheme_and_timeouts_and_reads_trailers_and_honours_the_first_byte_timeout()
     {
         var nats = fixture.Require();
         await using var provider = await SpecHttpClient.StartAsync(nats, "exthttp2");
         await using var connection = await nats.ConnectAsync("exthttp-links");
-        await using var links = new WrpcLinks(connection, "default");
+        await using var links = new WrpcLinks(connection, "default", _ => false);
 
         // No scheme (https), no path (/), a repeated header, and the guest's connect and first-byte timeouts.
         var head = new HttpRequestHead("PATCH", null, "api.test", null, [new HttpField("x-a", "1"), new HttpField("X-A", "2"), new HttpField("content-type", "text/plain")]);
