@@ -6,6 +6,7 @@ using Lattice.Node.Bridge.Wrpc;
 using Lattice.Providers.Blobstore;
 using Lattice.Wit;
 using static Lattice.Node.Tests.Wrpc.SpecBytes;
+using static Lattice.Node.Tests.Bridge.StringResults;
 
 namespace Lattice.Node.Tests.Bridge;
 
@@ -220,20 +221,6 @@ public sealed class ExternalBlobstoreSpec(ExternalBlobstoreHost fixture) : IClas
         WitList l => [.. l.Items.Select(i => i.AsString())],
         _ => [],
     };
-
-    private static WitValue? Ok(WitValue result)
-    {
-        var r = Assert.IsType<WitResult>(result);
-        Assert.True(r.IsOk, r.Payload?.ToString());
-        return r.Payload;
-    }
-
-    private static string Err(WitValue result)
-    {
-        var r = Assert.IsType<WitResult>(result);
-        Assert.False(r.IsOk, "expected an error");
-        return r.Payload!.AsString();
-    }
 }
 
 /// <summary>

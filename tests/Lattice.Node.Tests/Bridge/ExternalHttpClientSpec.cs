@@ -210,22 +210,6 @@ public sealed class ExternalHttpClientSpec(ExternalHttpHost fixture) : IClassFix
         Assert.False(answer.Result.IsOk, $"expected an error, got {answer.Result.Payload}");
         return (WitVariant)answer.Result.Payload!;
     }
-
-    /// <summary>A pending stream&lt;u8&gt;'s data as sent on its path (LEB128 count + bytes per chunk, then 00), concatenated.</summary>
-    private static byte[] StreamBytes(byte[] wire)
-    {
-        var bytes = new List<byte>();
-        var at = 0;
-        while (true)
-        {
-            var n = (int)ReadU32(wire, ref at);
-            if (n == 0) break;
-            bytes.AddRange(wire.AsSpan(at, n).ToArray());
-            at += n;
-        }
-        Assert.Equal(wire.Length, at); // nothing after the end marker
-        return [.. bytes];
-    }
 }
 
 /// <summary>

@@ -8,6 +8,7 @@ using Lattice.Providers.KeyValue;
 using Lattice.Wit;
 using NATS.Client.Core;
 using static Lattice.Node.Tests.Wrpc.SpecBytes;
+using static Lattice.Node.Tests.Bridge.StringResults;
 
 namespace Lattice.Node.Tests.Bridge;
 
@@ -169,20 +170,6 @@ public sealed class ExternalProviderSpec(ExternalProviderHost fixture) : IClassF
             new ExternalProviderCall("src", "kvbatch", "default", WitInterfaceName.Parse("wasi:filesystem/types@0.2.0"), new ProviderRequest("read", ["f"]), TimeSpan.FromSeconds(5)),
             CancellationToken.None));
         Assert.Contains("has no wRPC form", unknown.Message);
-    }
-
-    private static WitValue? Ok(WitValue result)
-    {
-        var r = Assert.IsType<WitResult>(result);
-        Assert.True(r.IsOk, r.Payload?.ToString());
-        return r.Payload;
-    }
-
-    private static string Err(WitValue result)
-    {
-        var r = Assert.IsType<WitResult>(result);
-        Assert.False(r.IsOk);
-        return r.Payload!.AsString();
     }
 }
 

@@ -209,22 +209,6 @@ public sealed class WrpcHttpServingSpec(HttpServingHost fixture) : IClassFixture
         await connection.PublishAsync(rs + ".params.0.1", new byte[] { 0 });
         await connection.PublishAsync(rs + ".params.0.1");
     }
-
-    /// <summary>A pending stream&lt;u8&gt;'s data as sent on its path (LEB128 count + bytes per chunk, then 00), concatenated.</summary>
-    private static byte[] StreamBytes(byte[] wire)
-    {
-        var bytes = new List<byte>();
-        var at = 0;
-        while (true)
-        {
-            var n = (int)ReadU32(wire, ref at);
-            if (n == 0) break;
-            bytes.AddRange(wire.AsSpan(at, n).ToArray());
-            at += n;
-        }
-        Assert.Equal(wire.Length, at); // nothing after the end marker
-        return [.. bytes];
-    }
 }
 
 /// <summary>
