@@ -16,7 +16,11 @@ public sealed class DeadCallsSpec : IDisposable
     private readonly ActorSystem _system = ActorSystem.Create("dead-calls-spec",
         ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(LatticeConfig.Reference));
 
-    public DeadCallsSpec() => _system.ActorOf(DeadCalls.Props(), "lattice-dead-calls");
+    public DeadCallsSpec()
+    {
+        // Answering Identify means PreStart ran: its dead-letter subscription is in place before any test sends.
+        _system.ActorOf(DeadCalls.Props(), "lattice-dead-calls").Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+    }
 
     public void Dispose() => _system.Dispose();
 
