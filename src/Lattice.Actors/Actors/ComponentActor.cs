@@ -288,7 +288,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
             for (var i = 0; i < args.Length; i++)
             {
                 using var doc = JsonDocument.Parse(call.Args[i]);
-                args[i] = NamedHandle(store, doc.RootElement, type.Params[i].Type, lent)
+                args[i] = NamedHandle(store, doc.RootElement, type.Params[i], i, lent)
                           ?? WitJson.FromJson(doc.RootElement, type.Params[i].Type, $"argument {i + 1} ({type.Params[i].Name})");
             }
             var result = _instance!.Call(iface, func, args);
@@ -312,12 +312,15 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     /// remembered in <paramref name="lent"/>. Null for anything else, which WitJson then reads (and
     /// refuses clearly for handles).
     /// </summary>
-    private WitValue? NamedHandle(ComponentStore store, JsonElement json, WitType type, List<uint> lent)
+    private WitValue? NamedHandle(ComponentStore store, JsonElement json, WitParam param, int index, List<uint> lent)
     {
-        if (type is not HandleType handle || json.ValueKind != JsonValueKind.String) return null;
+        if (param.Type is not HandleType handle || json.ValueKind != JsonValueKind.String) return null;
         if (_linker!.NameableResource(_instance!.Component.World, handle) is not { FromName: { } fromName } resource) return null;
+        object value;
+        try { value = fromName(json.GetString()!); }
+        catch (ArgumentException e) { throw new FormatException($"argument {index + 1} ({param.Name}): {e.Message}"); }
         var owned = handle.Kind == WitKind.Own;
-        var rep = store.Resources.Add(resource, fromName(json.GetString()!));
+        var rep = store.Resources.Add(resource, value);
         if (!owned) lent.Add(rep);
         return WitResource.Host(resource, rep, owned);
     }

@@ -26,7 +26,9 @@ public sealed class KeyValueProvider : ICapabilityProvider
 
     /// <summary>The `bucket` resource: the object behind a handle is the bucket's name, so a caller
     /// may name one (wasi:keyvalue/watcher's on-set gets the bucket as its name over wRPC).</summary>
-    public static readonly HostResourceType BucketType = new("bucket") { FromName = name => new Bucket(name) };
+    public static readonly HostResourceType BucketType = new("bucket") {
+        FromName = name => name.Length > 0 ? new Bucket(name) : throw new ArgumentException("a bucket needs a name"),
+    };
 
     private sealed record Bucket(string Name);
 

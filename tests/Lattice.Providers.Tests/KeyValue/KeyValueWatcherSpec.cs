@@ -66,6 +66,10 @@ public sealed class KeyValueWatcherSpec
         var e = await Assert.ThrowsAsync<LatticeCallException>(() => host.Client.CallJsonAsync("watcher", $"{Watcher}#on-set", ["42", "\"k\"", "[]"]));
         Assert.Equal(CallFailureKind.BadArguments, e.Kind);
         Assert.Contains("resource handles cannot be given as JSON", e.Message);
+        e = await Assert.ThrowsAsync<LatticeCallException>(() => host.Client.CallJsonAsync("watcher", $"{Watcher}#on-set", ["\"\"", "\"k\"", "[]"]));
+        Assert.Equal(CallFailureKind.BadArguments, e.Kind);
+        Assert.Equal("argument 1 (bucket): a bucket needs a name", e.Message);
+        Assert.Equal("[20]", await host.Client.CallJsonAsync("watcher", "fetch", ["\"b1\"", "\"seen-k\""]));
     }
 
     [Fact]
