@@ -280,28 +280,49 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
         if (call.Args.Length != type.Params.Count)
             return InvokeReply.Fail(CallFailureKind.BadArguments, $"{call.Function} takes {type.Params.Count} argument(s) ({string.Join(", ", type.Params.Select(p => $"{p.Name}: {p.Type}"))}), got {call.Args.Length}");
         var args = new WitValue[call.Args.Length];
+        // Host handles minted from names for borrow params: the instance lends them for this call only.
+        var store = _instance!.Instance.Store;
+        var lent = new List<uint>();
         try
         {
             for (var i = 0; i < args.Length; i++)
             {
                 using var doc = JsonDocument.Parse(call.Args[i]);
-                args[i] = WitJson.FromJson(doc.RootElement, type.Params[i].Type, $"argument {i + 1} ({type.Params[i].Name})");
+                args[i] = NamedHandle(store, doc.RootElement, type.Params[i], i, lent)
+                          ?? WitJson.FromJson(doc.RootElement, type.Params[i].Type, $"argument {i + 1} ({type.Params[i].Name})");
             }
-        }
-        catch (Exception e) when (e is JsonException or FormatException)
-        {
-            return InvokeReply.Fail(CallFailureKind.BadArguments, e.Message);
-        }
-
-        try
-        {
             var result = _instance!.Call(iface, func, args);
             return new InvokeReply(WitJson.ToJson(result, type.Result), null, null);
         }
+        catch (Exception e) when (e is JsonException or FormatException) { return InvokeReply.Fail(CallFailureKind.BadArguments, e.Message); }
         catch (WitTypeMismatchException e) { return InvokeReply.Fail(CallFailureKind.BadArguments, e.Message); }
         catch (ComponentTrapException e) when (e.InnerException is LinkDeniedException) { return InvokeReply.Fail(CallFailureKind.Denied, e.InnerException.Message); }
         catch (ComponentTrapException e) { return InvokeReply.Fail(CallFailureKind.Trap, e.Message); }
         catch (ComponentException e) { return InvokeReply.Fail(CallFailureKind.Trap, e.Message); }
+        finally
+        {
+            // A trap recycled the store (its table went with it); otherwise the borrow has ended.
+            foreach (var rep in lent) store.Resources.Remove(rep);
+        }
+    }
+
+    /// <summary>
+    /// A handle param given as a string naming a host resource that can be named (a key-value bucket):
+    /// the resource, made in this instance's store. An own handle is the guest's to drop; a borrow is
+    /// remembered in <paramref name="lent"/>. Null for anything else, which WitJson then reads (and
+    /// refuses clearly for handles).
+    /// </summary>
+    private WitValue? NamedHandle(ComponentStore store, JsonElement json, WitParam param, int index, List<uint> lent)
+    {
+        if (param.Type is not HandleType handle || json.ValueKind != JsonValueKind.String) return null;
+        if (_linker!.NameableResource(_instance!.Component.World, handle) is not { FromName: { } fromName } resource) return null;
+        object value;
+        try { value = fromName(json.GetString()!); }
+        catch (ArgumentException e) { throw new FormatException($"argument {index + 1} ({param.Name}): {e.Message}"); }
+        var owned = handle.Kind == WitKind.Own;
+        var rep = store.Resources.Add(resource, value);
+        if (!owned) lent.Add(rep);
+        return WitResource.Host(resource, rep, owned);
     }
 
     private sealed record ArtifactLoaded(ComponentSpec Spec, LatticeState State, byte[] Bytes);

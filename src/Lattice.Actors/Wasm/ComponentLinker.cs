@@ -15,6 +15,7 @@ namespace Lattice.Wasm;
 public sealed unsafe class ComponentLinker : IDisposable
 {
     private readonly object _gate = new();
+    private readonly Dictionary<(string Interface, string Resource), HostResourceType> _nameable = [];
     private IntPtr _linker;
     private bool _built;
 
@@ -32,6 +33,37 @@ public sealed unsafe class ComponentLinker : IDisposable
 
     /// <summary>The definitions for interface <paramref name="name"/> (e.g. <c>wasi:cli/stdout@0.2.6</c>).</summary>
     public LinkerInstance Instance(string name) => Root.Instance(name);
+
+    /// <summary>
+    /// The host resource type behind <paramref name="handle"/> (a parameter type read from
+    /// <paramref name="world"/>) if this linker defines it with <see cref="HostResourceType.FromName"/>;
+    /// else null. Handle types carry only a per-component id, so the world says which import
+    /// declared the resource (an export that `use`s it shares the id), and that names the definition.
+    /// </summary>
+    public HostResourceType? NameableResource(ComponentWorld world, HandleType handle)
+    {
+        foreach (var item in world.Imports)
+        {
+            var (iface, resource) = item switch
+            {
+                WorldResource r when r.ResourceId == handle.ResourceId => ("", r.Name),
+                WorldInterface i when i.Items.OfType<WorldResource>().FirstOrDefault(r => r.ResourceId == handle.ResourceId) is { } r => (i.Name, r.Name),
+                _ => (null, null),
+            };
+            if (iface is null) continue;
+            lock (_gate) return _nameable.GetValueOrDefault((iface, resource!));
+        }
+        return null;
+    }
+
+    internal void DefinedResource(string iface, string name, HostResourceType type)
+    {
+        lock (_gate)
+        {
+            if (type.FromName is null) _nameable.Remove((iface, name));
+            else _nameable[(iface, name)] = type;
+        }
+    }
 
     internal void ThrowIfBuilt()
     {
@@ -183,6 +215,7 @@ public sealed unsafe class LinkerInstance
     {
         _linker.ThrowIfBuilt();
         _resources[name] = type;
+        _linker.DefinedResource(Name, name, type);
         return this;
     }
 

@@ -24,5 +24,14 @@ public sealed class HostResourceType
     /// the store's resource table (and disposed if it is <see cref="IDisposable"/>).</summary>
     public Action<ComponentStore, uint>? OnDrop { get; }
 
+    /// <summary>
+    /// Set for a host resource a caller outside the instance may name by a string (a key-value bucket
+    /// by its name): makes the object a handle of this type stands for, as the interface's own
+    /// constructor would. An export taking such a handle can then be called with the name as JSON
+    /// (wasmCloud's <c>wrpc:keyvalue/watcher</c> sends the bucket's name). Throws
+    /// <see cref="ArgumentException"/> for a name it refuses; the caller gets that message.
+    /// </summary>
+    public Func<string, object>? FromName { get; init; }
+
     public override string ToString() => Name;
 }

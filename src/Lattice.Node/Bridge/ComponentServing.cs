@@ -8,7 +8,8 @@
 // The desired state is read once a second; a component that appears is served, one that goes is no
 // longer, one whose artifact changed is served again with the new types. A component exporting
 // `wasi:http/incoming-handler@0.2.x` is served as `wrpc:http/incoming-handler@0.1.0.handle`, as
-// wasmCloud does (Http/WrpcHttpServing.cs). Other functions whose params or results hold resources,
+// wasmCloud does (Http/WrpcHttpServing.cs), and one exporting `wasi:keyvalue/watcher@0.2.0-draft`
+// as `wrpc:keyvalue/watcher@0.2.0-draft` (KeyValueWatcherServing.cs). Other functions whose params or results hold resources,
 // futures or streams are not served (yet); a caller gets NATS's "no responders" for them.
 using System.Collections.Concurrent;
 using Lattice.Actors;
@@ -148,6 +149,10 @@ internal sealed class ComponentServing : IAsyncDisposable
             else if (item is WorldInterface { Name: var name } && name == httpHandler)
             {
                 yield return WrpcHttpServing.Export(_client, componentId, _log);
+            }
+            else if (item is WorldInterface { Name: KeyValueWatcherServing.Interface } watcher)
+            {
+                foreach (var export in KeyValueWatcherServing.Exports(_client, componentId, watcher)) yield return export;
             }
             else if (item is WorldInterface iface && !iface.Name.StartsWith("wasi:http/incoming-handler@", StringComparison.Ordinal))
             {

@@ -24,8 +24,11 @@ public sealed class KeyValueProvider : ICapabilityProvider
     /// <summary>NATS JetStream KV: `cluster_uri`, `js_domain`, `bucket`, `enable_bucket_auto_create`.</summary>
     public static KeyValueProvider Nats { get; } = new("keyvalue-nats", c => new NatsKeyValueStore(c));
 
-    /// <summary>The `bucket` resource: the object behind a handle is the bucket's name.</summary>
-    public static readonly HostResourceType BucketType = new("bucket");
+    /// <summary>The `bucket` resource: the object behind a handle is the bucket's name, so a caller
+    /// may name one (wasi:keyvalue/watcher's on-set gets the bucket as its name over wRPC).</summary>
+    public static readonly HostResourceType BucketType = new("bucket") {
+        FromName = name => name.Length > 0 ? new Bucket(name) : throw new ArgumentException("a bucket needs a name"),
+    };
 
     private sealed record Bucket(string Name);
 
