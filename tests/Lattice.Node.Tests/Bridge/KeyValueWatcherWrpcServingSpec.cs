@@ -25,11 +25,11 @@ public sealed class KeyValueWatcherWrpcServingSpec(WatcherHost fixture) : IClass
         await using var connection = await nats.ConnectAsync("watcher-client");
         await using var inbox = await RawInbox.SubscribeAsync(connection, "_INBOX.watcher.>");
 
-        Assert.Empty(await CallAsync(connection, inbox, $"{Prefix}.on-set", "_INBOX.watcher.s1", New().Str("b1").Str("k").Bytes([104, 105, 0, 255]).ToArray()));
+        Assert.Empty(await inbox.CallAsync(connection, $"{Prefix}.on-set", "_INBOX.watcher.s1", New().Str("b1").Str("k").Bytes([104, 105, 0, 255]).ToArray()));
         CliAssert.Printed("[104,105,0,255]", Ops.Run(fixture.Host, "call", "watcher", "fetch", "\"b1\"", "\"seen-k\""));
         CliAssert.Printed("null", Ops.Run(fixture.Host, "call", "watcher", "fetch", "\"b2\"", "\"seen-k\""));
 
-        Assert.Empty(await CallAsync(connection, inbox, $"{Prefix}.on-delete", "_INBOX.watcher.d1", New().Str("b2").Str("gone").ToArray()));
+        Assert.Empty(await inbox.CallAsync(connection, $"{Prefix}.on-delete", "_INBOX.watcher.d1", New().Str("b2").Str("gone").ToArray()));
         CliAssert.Printed("[100,101,108,101,116,101,100]", Ops.Run(fixture.Host, "call", "watcher", "fetch", "\"b2\"", "\"seen-gone\""));
     }
 
@@ -40,18 +40,6 @@ public sealed class KeyValueWatcherWrpcServingSpec(WatcherHost fixture) : IClass
         var onSet = new WrpcFunction("wasi:keyvalue/watcher@0.2.0-draft", "on-set", [WitType.String, WitType.String, new ListType(WitType.U8)], []);
         await Assert.ThrowsAsync<WrpcNotFoundException>(() => fixture.Client.InvokeAsync(WrpcSubjects.Prefix("default", "watcher"), onSet,
             [WitValue.String("b1"), WitValue.String("k"), WitValue.Bytes(new byte[] { 1 })]));
-    }
-
-    /// <summary>One invocation as the spec describes it: first message, handshake, end of params, results to their end.</summary>
-    private static async Task<byte[]> CallAsync(NatsConnection connection, RawInbox inbox, string subject, string rc, byte[] payload)
-    {
-        await connection.PublishAsync(subject, payload, replyTo: rc);
-        var handshake = await inbox.NextAsync(rc, 30);
-        Assert.True(handshake.Data is null or { Length: 0 });
-        await connection.PublishAsync(handshake.ReplyTo + ".params");
-        var (results, messages) = await inbox.ReadToEndAsync(rc + ".results", 30);
-        Assert.False(messages[^1].Headers?.ContainsKey(WrpcHeaders.Error) ?? false, messages[^1].Headers?.ToString());
-        return results;
     }
 }
 

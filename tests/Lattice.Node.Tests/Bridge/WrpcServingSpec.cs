@@ -27,17 +27,17 @@ public sealed class WrpcServingSpec(ServingHost fixture) : IClassFixture<Serving
         await using var connection = await nats.ConnectAsync("spec-client");
         await using var inbox = await RawInbox.SubscribeAsync(connection, "_INBOX.serving.>");
 
-        Assert.Equal("05", ToHex(await CallAsync(connection, inbox, "default.bench.wrpc.0.0.1.add", "_INBOX.serving.a1", New().U(2).U(3).ToArray())));
+        Assert.Equal("05", ToHex(await inbox.CallAsync(connection, "default.bench.wrpc.0.0.1.add", "_INBOX.serving.a1", New().U(2).U(3).ToArray())));
         Assert.Equal(ToHex(New().Str("héllo wRPC").ToArray()),
-            ToHex(await CallAsync(connection, inbox, $"default.types.wrpc.0.0.1.{Types}.echo-string", "_INBOX.serving.a2", New().Str("héllo wRPC").ToArray())));
+            ToHex(await inbox.CallAsync(connection, $"default.types.wrpc.0.0.1.{Types}.echo-string", "_INBOX.serving.a2", New().Str("héllo wRPC").ToArray())));
         // record point { x: s32, y: s32, label: string }: small non-negative s32 are one LEB128 byte.
         var point = New().U(3).U(4).Str("p").ToArray();
-        Assert.Equal(ToHex(point), ToHex(await CallAsync(connection, inbox, $"default.types.wrpc.0.0.1.{Types}.echo-record", "_INBOX.serving.a3", point)));
+        Assert.Equal(ToHex(point), ToHex(await inbox.CallAsync(connection, $"default.types.wrpc.0.0.1.{Types}.echo-record", "_INBOX.serving.a3", point)));
         // variant shape { circle(f32), rect(point), empty }: case 1 carries a point.
         var rect = New().U(1).U(5).U(6).Str("r").ToArray();
-        Assert.Equal(ToHex(rect), ToHex(await CallAsync(connection, inbox, $"default.types.wrpc.0.0.1.{Types}.echo-variant", "_INBOX.serving.a4", rect)));
+        Assert.Equal(ToHex(rect), ToHex(await inbox.CallAsync(connection, $"default.types.wrpc.0.0.1.{Types}.echo-variant", "_INBOX.serving.a4", rect)));
         var list = New().U(2).Str("a").Str("bc").ToArray();
-        Assert.Equal(ToHex(list), ToHex(await CallAsync(connection, inbox, $"default.types.wrpc.0.0.1.{Types}.echo-list", "_INBOX.serving.a5", list)));
+        Assert.Equal(ToHex(list), ToHex(await inbox.CallAsync(connection, $"default.types.wrpc.0.0.1.{Types}.echo-list", "_INBOX.serving.a5", list)));
     }
 
     [SkippableFact]
@@ -220,18 +220,6 @@ public sealed class WrpcServingSpec(ServingHost fixture) : IClassFixture<Serving
 
         Ops.Run(fixture.Host, "component", "stop", "changing");
         await Until(async () => !await Served(echoU8, u8Args), "nothing served after the stop");
-    }
-
-    /// <summary>One invocation as the spec describes it: first message, handshake, end of params, results to their end.</summary>
-    private static async Task<byte[]> CallAsync(NatsConnection connection, RawInbox inbox, string subject, string rc, byte[] payload)
-    {
-        await connection.PublishAsync(subject, payload, replyTo: rc);
-        var handshake = await inbox.NextAsync(rc, 30);
-        Assert.True(handshake.Data is null or { Length: 0 });
-        await connection.PublishAsync(handshake.ReplyTo + ".params");
-        var (results, messages) = await inbox.ReadToEndAsync(rc + ".results", 30);
-        Assert.False(messages[^1].Headers?.ContainsKey(WrpcHeaders.Error) ?? false, messages[^1].Headers?.ToString());
-        return results;
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Lattice.Node.Bridge.Wrpc;
 using NATS.Client.Core;
 
 namespace Lattice.Node.Tests.Wrpc;
@@ -85,5 +86,21 @@ public sealed class RawInbox : IAsyncDisposable
         await _subscription.UnsubscribeAsync();
         await _subscription.DisposeAsync();
         await _loop;
+    }
+
+    /// <summary>
+    /// One invocation as the spec describes it, as a client written from the spec makes it: first message (all
+    /// params) with reply <paramref name="rc"/> (under this inbox), handshake, end of params, results to their
+    /// end, which must carry no error.
+    /// </summary>
+    public async Task<byte[]> CallAsync(NatsConnection connection, string subject, string rc, byte[] payload)
+    {
+        await connection.PublishAsync(subject, payload, replyTo: rc);
+        var handshake = await NextAsync(rc, 30);
+        Assert.True(handshake.Data is null or { Length: 0 });
+        await connection.PublishAsync(handshake.ReplyTo + ".params");
+        var (results, messages) = await ReadToEndAsync(rc + ".results", 30);
+        Assert.False(messages[^1].Headers?.ContainsKey(WrpcHeaders.Error) ?? false, messages[^1].Headers?.ToString());
+        return results;
     }
 }
