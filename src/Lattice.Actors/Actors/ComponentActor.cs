@@ -282,13 +282,13 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
         var args = new WitValue[call.Args.Length];
         // Host handles minted from names for borrow params: the instance lends them for this call only.
         var store = _instance!.Instance.Store;
-        var lent = new List<uint>();
+        List<uint>? lent = null; // made only when a call lends one (the common call lends none)
         try
         {
             for (var i = 0; i < args.Length; i++)
             {
                 using var doc = JsonDocument.Parse(call.Args[i]);
-                args[i] = NamedHandle(store, doc.RootElement, type.Params[i], i, lent)
+                args[i] = NamedHandle(store, doc.RootElement, type.Params[i], i, ref lent)
                           ?? WitJson.FromJson(doc.RootElement, type.Params[i].Type, $"argument {i + 1} ({type.Params[i].Name})");
             }
             var result = _instance!.Call(iface, func, args);
@@ -302,7 +302,8 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
         finally
         {
             // A trap recycled the store (its table went with it); otherwise the borrow has ended.
-            foreach (var rep in lent) store.Resources.Remove(rep);
+            if (lent is not null)
+                foreach (var rep in lent) store.Resources.Remove(rep);
         }
     }
 
@@ -312,7 +313,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
     /// remembered in <paramref name="lent"/>. Null for anything else, which WitJson then reads (and
     /// refuses clearly for handles).
     /// </summary>
-    private WitValue? NamedHandle(ComponentStore store, JsonElement json, WitParam param, int index, List<uint> lent)
+    private WitValue? NamedHandle(ComponentStore store, JsonElement json, WitParam param, int index, ref List<uint>? lent)
     {
         if (param.Type is not HandleType handle || json.ValueKind != JsonValueKind.String) return null;
         if (_linker!.NameableResource(_instance!.Component.World, handle) is not { FromName: { } fromName } resource) return null;
@@ -321,7 +322,7 @@ internal sealed class ComponentActor : ReceiveActor, IWithStash
         catch (ArgumentException e) { throw new FormatException($"argument {index + 1} ({param.Name}): {e.Message}"); }
         var owned = handle.Kind == WitKind.Own;
         var rep = store.Resources.Add(resource, value);
-        if (!owned) lent.Add(rep);
+        if (!owned) (lent ??= []).Add(rep);
         return WitResource.Host(resource, rep, owned);
     }
 
