@@ -28,7 +28,7 @@ public sealed class ExternalHttpClientSpec(ExternalHttpHost fixture) : IClassFix
     public async Task The_provider_sees_the_exact_request_and_its_streamed_answer_reaches_the_components_caller()
     {
         var nats = fixture.Require();
-        await using var provider = await SpecHttpClient.StartAsync(nats, "exthttp");
+        await using var provider = await SpecProvider.StartAsync(nats, "default", "exthttp");
 
         // A body larger than max_payload (64 KiB): the guest splices it into its request while the bridge sends it on.
         var large = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{i:x5},"));
@@ -64,7 +64,7 @@ public sealed class ExternalHttpClientSpec(ExternalHttpHost fixture) : IClassFix
     public async Task The_providers_error_code_is_the_error_the_component_sees()
     {
         var nats = fixture.Require();
-        await using var provider = await SpecHttpClient.StartAsync(nats, "exthttp");
+        await using var provider = await SpecProvider.StartAsync(nats, "default", "exthttp");
 
         var answer = fixture.CallProxyAsync("proxy", "get", "/", "nowhere.test", []);
         var call = await provider.NextCallAsync();
@@ -91,7 +91,7 @@ public sealed class ExternalHttpClientSpec(ExternalHttpHost fixture) : IClassFix
             Assert.Equal("connection-refused", Err(await fixture.CallProxyAsync("proxylost", "get", "/", "upstream.test", [])).Case);
 
         // The same host still sends the other component's requests.
-        await using var provider = await SpecHttpClient.StartAsync(nats, "exthttp");
+        await using var provider = await SpecProvider.StartAsync(nats, "default", "exthttp");
         var answer = fixture.CallProxyAsync("proxy", "get", "/again", "upstream.test", []);
         var call = await provider.NextCallAsync();
         var rs = await provider.HandshakeAsync(call);
@@ -124,7 +124,7 @@ public sealed class ExternalHttpClientSpec(ExternalHttpHost fixture) : IClassFix
     public async Task The_bridge_sends_headers_default_scheme_and_timeouts_and_reads_trailers_and_honours_the_first_byte_timeout()
     {
         var nats = fixture.Require();
-        await using var provider = await SpecHttpClient.StartAsync(nats, "exthttp2");
+        await using var provider = await SpecProvider.StartAsync(nats, "default", "exthttp2");
         await using var connection = await nats.ConnectAsync("exthttp-links");
         await using var links = new WrpcLinks(connection, "default", _ => false);
 
@@ -209,82 +209,6 @@ public sealed class ExternalHttpClientSpec(ExternalHttpHost fixture) : IClassFix
     {
         Assert.False(answer.Result.IsOk, $"expected an error, got {answer.Result.Payload}");
         return (WitVariant)answer.Result.Payload!;
-    }
-}
-
-/// <summary>
-/// A wasmCloud http-client provider's serving side written from the spec §1.2/§1.8 with raw NATS,
-/// scripted step by step by the test: handshake, params, request body and trailers, results, and the
-/// response body and trailers on their paths.
-/// </summary>
-internal sealed class SpecHttpClient : IAsyncDisposable
-{
-    private readonly NatsConnection _nats;
-    private readonly RawInbox _calls;
-    private readonly RawInbox _inbox;
-    private readonly string _id;
-    private int _count;
-
-    private SpecHttpClient(NatsConnection nats, RawInbox calls, RawInbox inbox, string id)
-    {
-        _nats = nats;
-        _calls = calls;
-        _inbox = inbox;
-        _id = id;
-    }
-
-    public static async Task<SpecHttpClient> StartAsync(NatsTestServer server, string id)
-    {
-        var nats = await server.ConnectAsync("spec-http-client-" + id);
-        var calls = await RawInbox.SubscribeAsync(nats, $"default.{id}.wrpc.0.0.1.>", queueGroup: $"default.{id}");
-        var inbox = await RawInbox.SubscribeAsync(nats, $"_INBOX.{id}.>");
-        return new SpecHttpClient(nats, calls, inbox, id);
-    }
-
-    public async Task<NatsMsg<byte[]>> NextCallAsync() => await _calls.NextAnyAsync(30);
-
-    /// <summary>Answers the handshake; returns the server inbox Rs.</summary>
-    public async Task<string> HandshakeAsync(NatsMsg<byte[]> call)
-    {
-        Assert.NotNull(call.ReplyTo);
-        var rs = $"_INBOX.{_id}.{Interlocked.Increment(ref _count)}";
-        await _nats.PublishAsync(call.ReplyTo!, replyTo: rs);
-        return rs;
-    }
-
-    /// <summary>The synchronous params: the first message's bytes and `Rs.params` to its end.</summary>
-    public async Task<byte[]> ParamsAsync(NatsMsg<byte[]> call, string rs)
-    {
-        var (rest, _) = await _inbox.ReadToEndAsync(rs + ".params", 30);
-        return [.. call.Data ?? [], .. rest];
-    }
-
-    public Task<(byte[] Bytes, List<NatsMsg<byte[]>> Messages)> ReadToEndAsync(string subject) => _inbox.ReadToEndAsync(subject, 30);
-
-    /// <summary>The results bytes on `Rc.results`, then the end.</summary>
-    public Task ResultsAsync(NatsMsg<byte[]> call, byte[] results) => StreamAsync(call, ".results", [results]);
-
-    /// <summary>Each payload as one message on `Rc{suffix}`, then the empty end message.</summary>
-    public async Task StreamAsync(NatsMsg<byte[]> call, string suffix, IEnumerable<byte[]> messages)
-    {
-        foreach (var message in messages) await _nats.PublishAsync(call.ReplyTo + suffix, message);
-        await _nats.PublishAsync(call.ReplyTo + suffix);
-    }
-
-    /// <summary>One data message on `Rc{suffix}`, then an end without the stream's end marker, carrying our `wrpc-error` reason.</summary>
-    public async Task BreakAsync(NatsMsg<byte[]> call, string suffix, byte[] data, string reason)
-    {
-        await _nats.PublishAsync(call.ReplyTo + suffix, data);
-        await _nats.PublishAsync(call.ReplyTo + suffix, Array.Empty<byte>(), headers: new NatsHeaders { [WrpcHeaders.Error] = reason });
-    }
-
-    public bool Idle => !_calls.TryNextAny(out _);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _calls.DisposeAsync();
-        await _inbox.DisposeAsync();
-        await _nats.DisposeAsync();
     }
 }
 

@@ -9,7 +9,7 @@ namespace Lattice.Node.Tests.Bridge;
 /// same NATS lattice (issue 5): each request goes to it as wasmCloud's http-server sends it,
 /// `wrpc:http/incoming-handler@0.1.0.handle(request)` on `{lattice}.{component}` with `source-id` and
 /// `target-id` (protocol spec §1.3, §1.8). The component is written from the spec in the test with raw
-/// NATS (<see cref="SpecHttpClient"/> serves any function under an id); the client is a real HTTP client
+/// NATS (<see cref="SpecProvider"/> serves any function under an id); the client is a real HTTP client
 /// talking to the provider's Kestrel listener in a real `lattice up --nats` host.
 /// </summary>
 [Collection(HostsCollection.Name)]
@@ -22,7 +22,7 @@ public sealed class ExternalHttpServerSpec(ExternalHttpServerHost fixture) : ICl
     {
         var nats = fixture.Require();
         await fixture.WaitRoutedAsync();
-        await using var component = await SpecHttpClient.StartAsync(nats, "extweb");
+        await using var component = await SpecProvider.StartAsync(nats, "default", "extweb");
 
         // Several hundred KB: more than max_payload (64 KiB), so the body crosses in many messages as the server reads it.
         var large = HttpProbe.Pattern(300 * 1024, 5);
@@ -72,7 +72,7 @@ public sealed class ExternalHttpServerSpec(ExternalHttpServerHost fixture) : ICl
     {
         var nats = fixture.Require();
         await fixture.WaitRoutedAsync();
-        await using var component = await SpecHttpClient.StartAsync(nats, "extweb");
+        await using var component = await SpecProvider.StartAsync(nats, "default", "extweb");
 
         // err(HTTP-request-denied) → 500 with one line that names the code.
         using (var denied = await AnswerAsync(component, "/ext/denied", New().Byte(1).U(15).ToArray()))
@@ -94,7 +94,7 @@ public sealed class ExternalHttpServerSpec(ExternalHttpServerHost fixture) : ICl
     {
         var nats = fixture.Require();
         await fixture.WaitRoutedAsync();
-        await using var component = await SpecHttpClient.StartAsync(nats, "extweb");
+        await using var component = await SpecProvider.StartAsync(nats, "default", "extweb");
 
         // The component fails the invocation: `Rc.results` ends before the result decodes.
         using (var trapped = await AnswerAsync(component, "/ext/trap", []))
@@ -131,7 +131,7 @@ public sealed class ExternalHttpServerSpec(ExternalHttpServerHost fixture) : ICl
         }
 
         // The same listener still reaches the component that is there.
-        await using var component = await SpecHttpClient.StartAsync(nats, "extweb");
+        await using var component = await SpecProvider.StartAsync(nats, "default", "extweb");
         using var served = await AnswerAsync(component, "/ext/again", New().Byte(0, 0, 0).U(204).U(0).ToArray(), [Hex("00")]);
         Assert.Equal(204, (int)served.StatusCode);
     }
@@ -140,7 +140,7 @@ public sealed class ExternalHttpServerSpec(ExternalHttpServerHost fixture) : ICl
     /// A GET to <paramref name="path"/>; the component answers <paramref name="results"/> (no bytes: the results end
     /// before they decode) and, for ok, the body messages and no trailers.
     /// </summary>
-    private async Task<HttpResponseMessage> AnswerAsync(SpecHttpClient component, string path, byte[] results, byte[][]? body = null)
+    private async Task<HttpResponseMessage> AnswerAsync(SpecProvider component, string path, byte[] results, byte[][]? body = null)
     {
         var sent = HttpProbe.Client.GetAsync(fixture.Url + path);
         var call = await component.NextCallAsync();
