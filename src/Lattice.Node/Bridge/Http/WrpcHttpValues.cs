@@ -85,10 +85,10 @@ internal static class WrpcHttpValues
     }
 
     /// <summary>
-    /// The head of an outgoing request as the <c>request</c> record's fields after body and trailers, as
-    /// wasmCloud's host sends a guest's request: no scheme means https, no path-with-query means <c>/</c>.
+    /// A <c>request</c> record for <paramref name="head"/> with its body stream and trailers future, as
+    /// wasmCloud sends a request: no scheme means https, no path-with-query means <c>/</c>.
     /// </summary>
-    public static (WitValue Method, WitValue PathWithQuery, WitValue Scheme, WitValue Authority, WitValue Headers) FromHead(HttpRequestHead head)
+    public static WitValue Request(HttpRequestHead head, WitValue body, WitValue trailers)
     {
         var scheme = (head.Scheme ?? "https").ToLowerInvariant() switch
         {
@@ -96,8 +96,14 @@ internal static class WrpcHttpValues
             "https" => WitValue.Variant("HTTPS"),
             _ => WitValue.Variant("other", WitValue.String(head.Scheme!)),
         };
-        return (FromMethod(head.Method), WitValue.Some(WitValue.String(head.PathWithQuery ?? "/")), WitValue.Some(scheme),
-            head.Authority is null ? WitValue.None : WitValue.Some(WitValue.String(head.Authority)), FromFields(head.Headers));
+        return WitValue.Record(
+            ("body", body),
+            ("trailers", trailers),
+            ("method", FromMethod(head.Method)),
+            ("path-with-query", WitValue.Some(WitValue.String(head.PathWithQuery ?? "/"))),
+            ("scheme", WitValue.Some(scheme)),
+            ("authority", head.Authority is null ? WitValue.None : WitValue.Some(WitValue.String(head.Authority))),
+            ("headers", FromFields(head.Headers)));
     }
 
     /// <summary><c>option&lt;request-options&gt;</c>: none when the guest set no timeout, else each as u64 nanoseconds.</summary>

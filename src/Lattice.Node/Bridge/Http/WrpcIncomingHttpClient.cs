@@ -88,18 +88,9 @@ internal static class WrpcIncomingHttpClient
     }
 
     /// <summary>The <c>request</c> record: the body streamed from the server's request as it arrives (empty when none), no trailers.</summary>
-    private static WitValue Request(ExternalHttpServe call)
-    {
-        var (method, path, scheme, authority, headers) = WrpcHttpValues.FromHead(call.Request);
-        return WitValue.Record(
-            ("body", call.Body is { } body ? WrpcOutgoing.Bytes(body, leaveOpen: true) : WrpcOutgoing.Bytes(ReadOnlyMemory<byte>.Empty)),
-            ("trailers", WrpcOutgoing.Future(_ => new ValueTask<WitValue?>(WitValue.None))),
-            ("method", method),
-            ("path-with-query", path),
-            ("scheme", scheme),
-            ("authority", authority),
-            ("headers", headers));
-    }
+    private static WitValue Request(ExternalHttpServe call) => WrpcHttpValues.Request(call.Request,
+        call.Body is { } body ? WrpcOutgoing.Bytes(body, leaveOpen: true) : WrpcOutgoing.Bytes(ReadOnlyMemory<byte>.Empty),
+        WrpcOutgoing.Future(_ => new ValueTask<WitValue?>(WitValue.None)));
 
     /// <summary>
     /// The response body as a server copies it: a body that broke off or stalled is an <see cref="HttpBodyException"/>

@@ -98,21 +98,13 @@ internal static class WrpcOutgoingHttp
     /// <summary>The <c>request</c> record: the body streamed from the guest (empty when it has none), then its trailers.</summary>
     private static WitValue Request(HttpRequestHead head, WrpcRequestBody? body)
     {
-        var (method, path, scheme, authority, headers) = WrpcHttpValues.FromHead(head);
         var trailers = WrpcOutgoing.Future(async ct =>
         {
             if (body is null) return WitValue.None;
             var fields = await body.Trailers.WaitAsync(ct).ConfigureAwait(false);
             return fields is null ? WitValue.None : WitValue.Some(WrpcHttpValues.FromFields(fields));
         });
-        return WitValue.Record(
-            ("body", body is null ? WrpcOutgoing.Bytes(ReadOnlyMemory<byte>.Empty) : WrpcOutgoing.Bytes(body)),
-            ("trailers", trailers),
-            ("method", method),
-            ("path-with-query", path),
-            ("scheme", scheme),
-            ("authority", authority),
-            ("headers", headers));
+        return WrpcHttpValues.Request(head, body is null ? WrpcOutgoing.Bytes(ReadOnlyMemory<byte>.Empty) : WrpcOutgoing.Bytes(body), trailers);
     }
 
     private static HttpErrorCodeException Internal(ExternalHttpCall call, string reason) =>
