@@ -169,11 +169,9 @@ internal sealed class ComponentControl(BridgeHost host)
         if (!host.Labels.Satisfies(request.Constraints)) return null;
         var runtime = await host.RuntimeAsync(cancellationToken);
         var state = await runtime.Client.GetStateAsync(cancellationToken);
-        if (state.Components.TryGetValue(request.ComponentId, out var spec) && !BridgeNotes.Shares(spec.Notes).IsEmpty)
-        {
-            if (BridgeNotes.Shares(spec.Notes).ContainsKey(host.HostId)) return null;
-        }
-        else if ((await runtime.InventoryAsync(cancellationToken)).Any(i => i.ComponentId == request.ComponentId)) return null;
+        var shares = BridgeNotes.Shares(state.Components.TryGetValue(request.ComponentId, out var spec) ? spec.Notes : new Dictionary<string, string>());
+        if (shares.IsEmpty ? (await runtime.InventoryAsync(cancellationToken)).Any(i => i.ComponentId == request.ComponentId) : shares.ContainsKey(host.HostId))
+            return null;
         return CtlReply.Ok(new ComponentAuctionAck(request.ComponentRef, request.ComponentId, host.HostId, request.Constraints));
     }
 
